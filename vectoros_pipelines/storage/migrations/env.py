@@ -10,8 +10,8 @@ config = context.config
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from vectoros_pipelines.storage.db import make_engine
         from vectoros_pipelines.config import load_settings
+        from vectoros_pipelines.storage.db import make_engine
 
         engine = make_engine(load_settings().database_url)
         with engine.begin() as connection:
