@@ -1,0 +1,49 @@
+"""Is a message bulk mail (newsletter, notification, mailing list, auto-reply) rather than a person writing?"""
+
+from __future__ import annotations
+
+import re
+
+from vectoros_pipelines.mail.message import ParsedEmail
+
+_NO_REPLY = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|notify|mailer(-daemon)?|bounces?|"
+    r"newsletters?|news|marketing|digest|alerts?|updates|postmaster|automated|system)\b",
+    re.IGNORECASE,
+)
+# Shared mailboxes: a real customer may write from info@, so this is a hint for the classifier, not a veto.
+_ROLE = re.compile(r"^(info|hello|team|sales|support|billing|accounts?|invoices?|office|contact|service|kontakt)\b", re.I)
+_BULK_PRECEDENCE = {"bulk", "list", "junk"}
+
+
+def is_no_reply_address(email: str | None) -> bool:
+    """Role addresses that broadcast; a person never answers from them."""
+    if not email or "@" not in email:
+        return False
+    return bool(_NO_REPLY.match(email.split("@", 1)[0]))
+
+
+def is_role_address(email: str | None) -> bool:
+    return bool(email and "@" in email and _ROLE.match(email.split("@", 1)[0]))
+
+
+def bulk_mail_reasons(email: ParsedEmail) -> list[str]:
+    """Why a message looks like bulk mail; empty when it looks person-to-person."""
+    headers = {k.lower(): v for k, v in email.headers.items()}
+    reasons: list[str] = []
+    if "list-unsubscribe" in headers:
+        reasons.append("list-unsubscribe")
+    if "list-id" in headers or "list-post" in headers:
+        reasons.append("mailing-list")
+    if headers.get("precedence", "").strip().lower() in _BULK_PRECEDENCE:
+        reasons.append("precedence")
+    auto = headers.get("auto-submitted", "").strip().lower()
+    if auto and auto != "no":
+        reasons.append("auto-submitted")
+    if email.from_ is not None and is_no_reply_address(email.from_.email):
+        reasons.append("role-sender")
+    return reasons
+
+
+def is_bulk_mail(email: ParsedEmail) -> bool:
+    return bool(bulk_mail_reasons(email))

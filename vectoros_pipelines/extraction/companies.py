@@ -1,0 +1,115 @@
+"""Company names: the display form people write, a normalised key to compare them, and where to find them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from vectoros_pipelines.extraction.domains import domain_label
+
+# Legal forms, longest first so "GmbH & Co. KG" is removed whole. Compared on the normalised key only.
+_LEGAL_FORMS = (
+    "gmbh & co. kg", "gmbh & co kg", "pty ltd", "pty. ltd.", "s.a.r.l.", "s.p.a.", "s.r.l.", "co., ltd.",
+    "co. ltd", "incorporated", "corporation", "limited", "company", "gmbh", "mbh", "ag", "kg", "kgaa", "se",
+    "ug", "e.k.", "inc.", "inc", "llc", "l.l.c.", "llp", "ltd.", "ltd", "corp.", "corp", "co.", "co", "plc",
+    "s.a.", "sa", "s.a.s.", "sas", "sarl", "b.v.", "bv", "n.v.", "nv", "oy", "ab", "as", "a/s", "aps", "spa",
+    "srl", "pte", "pte. ltd.", "lp", "l.p.", "k.k.",
+)
+LEGAL_FORM_PATTERN = (
+    r"(?:GmbH & Co\.? KG|Pty\.? Ltd\.?|Co\., Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|"
+    r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|plc|PLC|S\.A\.S\.|S\.A\.|SAS|SARL|S\.p\.A\.|S\.r\.l\.|"
+    r"B\.V\.|BV|N\.V\.|NV|Oy|AB|A/S|ApS|Pte\.? Ltd\.?|LP|K\.K\.)"
+)
+_TRAILING_LEGAL = re.compile(
+    r"[\s,]+(?:" + "|".join(re.escape(f) for f in sorted(_LEGAL_FORMS, key=len, reverse=True)) + r")$",
+    re.IGNORECASE,
+)
+
+
+def company_key(name: str) -> str:
+    """Case-, accent- and legal-form-insensitive key: "ACME Corp." and "Acme" compare equal."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().strip()
+    text = re.sub(r"^the\s+", "", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_LEGAL.sub("", text).strip(" ,.")
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w)
+
+
+def name_fits_domain(name: str, domain: str) -> bool:
+    """Does a written company name plausibly own this domain? ("Meridian Health Partners" ↔ meridianhp.com)."""
+    label = re.sub(r"[^a-z0-9]", "", domain_label(domain))
+    words = [w for w in company_key(name).split() if w]
+    if not words or not label or len(label) < 2:
+        return False
+    joined = "".join(words)
+    if joined == label or (len(words) == 1 and len(label) >= 4 and label.startswith(joined) and len(joined) >= 4):
+        return True
+    if len(words) >= 2 and (label == _initials(words) or label == words[0] + _initials(words[1:])):
+        return True
+    if label.startswith(joined) or joined.startswith(label):
+        return len(label) >= 4
+    # "Acme Corporation" ↔ acme.com, "Helvetia Logistik" ↔ helvetia-logistik.ch: leading words spell the label
+    prefix = ""
+    for word in words:
+        prefix += word
+        if prefix == label:
+            return True
+        if not label.startswith(prefix):
+            break
+    return False
+
+
+def name_from_domain(domain: str) -> str:
+    """Last resort: the domain's label as a name ("acme-robotics.de" → "Acme Robotics")."""
+    label = domain_label(domain)
+    return " ".join(part.capitalize() for part in re.split(r"[-_]", label) if part)
+
+
+# Capitalised runs of words (with & and inner connectors), optionally ending in a legal form.
+_CAPITALISED_RUN = re.compile(
+    r"\b(?:[A-ZÄÖÜ][\w&'’.-]*|[A-Z]{2,})(?:[ \t]+(?:&[ \t]+|and[ \t]+|und[ \t]+|of[ \t]+|für[ \t]+|for[ \t]+)?(?:[A-ZÄÖÜ][\w&'’.-]*))*"
+    r"(?:,?[ \t]+" + LEGAL_FORM_PATTERN + r")?",
+)
+_LEGAL_TAIL = re.compile(r"\s*,?\s+" + LEGAL_FORM_PATTERN + r"$")
+
+
+def company_candidates(text: str) -> list[tuple[str, int, int]]:
+    """Capitalised names in text with their offsets: candidates to test against a domain."""
+    out: list[tuple[str, int, int]] = []
+    for m in _CAPITALISED_RUN.finditer(text):
+        name = m.group(0).rstrip(".,;:'’-")
+        if _LEGAL_TAIL.search(m.group(0)) and m.group(0).endswith("."):
+            name = m.group(0).rstrip(",;:")
+        if len(name) >= 2:
+            out.append((name, m.start(), m.start() + len(name)))
+    return out
+
+
+def best_name_for_domain(texts: list[str], domain: str) -> tuple[str, int, int, int] | None:
+    """The longest written name that fits `domain`, as (name, text index, start, end)."""
+    best: tuple[str, int, int, int] | None = None
+    for index, text in enumerate(texts):
+        for name, start, end in company_candidates(text):
+            for sub_name, sub_start in _sub_runs(name, start):
+                if name_fits_domain(sub_name, domain):
+                    length = len(sub_name)
+                    if best is None or length > len(best[0]):
+                        best = (sub_name, index, sub_start, sub_start + length)
+                    break
+    return best
+
+
+def _sub_runs(name: str, start: int) -> list[tuple[str, int]]:
+    """A run and its word-suffixes ("Thanks Dana Acme Corp" → … "Acme Corp"), longest first."""
+    words = list(re.finditer(r"\S+", name))
+    runs = []
+    for i in range(min(len(words), 6)):
+        offset = words[i].start()
+        runs.append((name[offset:], start + offset))
+    return runs
