@@ -1,0 +1,111 @@
+"""Capture from files: idempotent, tenant-separated, encrypted, and never stopped by bad input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from tests.conftest import FIXTURES, SHARED_DATA
+from vectoros_pipelines.capture.calendar_capture import import_calendar_source
+from vectoros_pipelines.capture.mail_capture import import_mail_source
+from vectoros_pipelines.security.crypto import load_cipher
+from vectoros_pipelines.storage.schema import captured_calendar_events, captured_emails, source_items
+from vectoros_pipelines.storage.workspaces import Workspace, create_workspace
+
+MAIL = FIXTURES / "mail" / "basic"
+CALENDAR = FIXTURES / "calendar" / "basic"
+
+
+def _workspace(engine: Engine, name: str = "Northwind") -> Workspace:
+    with engine.begin() as conn:
+        return create_workspace(conn, name, ["northwind.example"], "America/New_York")
+
+
+def _count(engine: Engine, table, workspace: Workspace, **where: str) -> int:
+    stmt = select(func.count()).select_from(table).where(table.c.workspace_id == workspace.id)
+    for column, value in where.items():
+        stmt = stmt.where(table.c[column] == value)
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar_one()
+
+
+def test_mail_import_is_idempotent_and_quarantines_junk(engine: Engine) -> None:
+    ws = _workspace(engine)
+    first = import_mail_source(engine, ws, MAIL)
+    assert (first.counts.new, first.counts.quarantined) == (2, 1)
+    assert "junk.bin" in first.counts.errors[0]
+    again = import_mail_source(engine, ws, MAIL)
+    assert again.counts.new == again.counts.updated == 0
+    assert _count(engine, captured_emails, ws) == 3
+    assert _count(engine, captured_emails, ws, status="quarantined") == 1
+    with engine.connect() as conn:
+        row = conn.execute(select(captured_emails).where(captured_emails.c.message_key == "reply-1@northwind.example")).one()
+    assert row.thread_key == "deal-1@acme-corp.com"
+    assert row.direction == "outbound"
+    assert row.month == "2026-11"
+    assert row.normalized_subject == "pricing for the analytics rollout"
+
+
+def test_changed_file_is_updated_not_duplicated(engine: Engine, tmp_path: Path) -> None:
+    ws = _workspace(engine)
+    folder = tmp_path / "mail"
+    shutil.copytree(MAIL, folder)
+    import_mail_source(engine, ws, folder)
+    path = folder / "reply-1.eml"
+    path.write_text(path.read_text().replace("proposal is attached", "revised proposal is attached"))
+    report = import_mail_source(engine, ws, folder)
+    assert (report.items, report.counts.new, report.counts.updated) == (1, 0, 1)
+    assert _count(engine, captured_emails, ws) == 3
+
+
+def test_same_message_id_in_two_workspaces_stays_separate(engine: Engine) -> None:
+    a, b = _workspace(engine, "Alpha"), _workspace(engine, "Beta")
+    import_mail_source(engine, a, MAIL)
+    import_mail_source(engine, b, MAIL)
+    assert _count(engine, captured_emails, a) == _count(engine, captured_emails, b) == 3
+    with engine.connect() as conn:
+        owners = conn.execute(select(captured_emails.c.workspace_id)
+                              .where(captured_emails.c.message_key == "deal-1@acme-corp.com")).scalars().all()
+    assert sorted(owners) == sorted([a.id, b.id])
+
+
+def test_bodies_are_encrypted_at_rest(engine: Engine, vectoros_env: Path) -> None:
+    ws = _workspace(engine)
+    import_mail_source(engine, ws, MAIL)
+    with engine.connect() as conn:
+        row = conn.execute(select(captured_emails.c.body_ciphertext, captured_emails.c.body_key_id)
+                           .where(captured_emails.c.message_key == "deal-1@acme-corp.com")).one()
+    assert b"zebra-quartz-phrase" not in bytes(row.body_ciphertext)
+    assert "zebra-quartz-phrase" in load_cipher().decrypt_text(row.body_ciphertext, row.body_key_id)
+    if engine.dialect.name == "sqlite":
+        database = Path(engine.url.database or "")
+        engine.dispose()
+        for path in database.parent.glob(database.name + "*"):
+            assert b"zebra-quartz-phrase" not in path.read_bytes()
+    assert (vectoros_env / "secret.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_calendar_import_expands_series_and_quarantines_broken_file(engine: Engine) -> None:
+    ws = _workspace(engine)
+    report = import_calendar_source(engine, ws, CALENDAR)
+    assert report.counts.new == 7  # one demo + six weekly occurrences
+    assert report.counts.quarantined == 1
+    assert "broken.ics" in report.counts.errors[0]
+    again = import_calendar_source(engine, ws, CALENDAR)
+    assert again.counts.new == 0
+    assert _count(engine, captured_calendar_events, ws) == 8
+
+
+@pytest.mark.parametrize("archive", ["enron-crlf-250"])
+def test_real_mail_imports_without_stopping(engine: Engine, archive: str) -> None:
+    ws = _workspace(engine)
+    report = import_mail_source(engine, ws, SHARED_DATA / "mail" / archive)
+    assert report.items == 250
+    assert report.counts.new + report.counts.quarantined == report.items - report.counts.unchanged
+    with engine.connect() as conn:
+        listed = conn.execute(select(func.count()).select_from(source_items)
+                              .where(source_items.c.workspace_id == ws.id)).scalar_one()
+    assert listed == 250

@@ -1,0 +1,37 @@
+"""Typed Dagster resources for every external system the assets touch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dagster as dg
+from sqlalchemy import Engine
+
+from vectoros_pipelines.storage.db import get_engine
+from vectoros_pipelines.storage.workspaces import Workspace, get_workspace
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The SQL warehouse: SQLite under $VECTOROS_HOME unless VECTOROS_DATABASE_URL points at PostgreSQL."""
+
+    database_url: str | None = None
+
+    @property
+    def engine(self) -> Engine:
+        return get_engine(self.database_url)
+
+    def workspace(self, slug: str) -> Workspace:
+        with self.engine.connect() as conn:
+            return get_workspace(conn, slug)
+
+
+class Clock(dg.ConfigurableResource):
+    """"Now" for a run: the wall clock, or a past instant to compute health, insights and forecasts as of then."""
+
+    as_of: str | None = None  # ISO 8601; naive values are read as UTC
+
+    def now(self) -> datetime:
+        if not self.as_of:
+            return datetime.now(UTC)
+        value = datetime.fromisoformat(self.as_of)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
