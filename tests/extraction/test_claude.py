@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -502,3 +504,32 @@ def test_schema_and_validator_agree() -> None:
     assert set(TOOL_INPUT_SCHEMA["required"]) == set(ToolInput.model_fields)
     assert get_args(ToolInput.model_fields["stage_hint"].annotation)[0] == Literal[STAGES]  # type: ignore[valid-type]
     assert TOOL_INPUT_SCHEMA["properties"]["stage_hint"]["enum"] == [*STAGES, None]
+
+
+def test_concurrent_requests_never_exceed_the_limit() -> None:
+    lock, in_flight, peak = threading.Lock(), [0], [0]
+
+    def slow_reply(request: httpx2.Request) -> httpx2.Response:
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.05)
+        with lock:
+            in_flight[0] -= 1
+        return ok("message_deal.json")
+
+    api = FakeAnthropicAPI().on("POST", "/v1/messages", *[slow_reply] * 6)
+    extractor, _ = make_extractor(api, max_concurrency=2, batch_threshold=10)
+    threads = [
+        threading.Thread(
+            target=extractor.extract_emails, args=([email(DEAL_BODY, key=f"{i}@x")] * 2, CONTEXT)
+        )
+        for i in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert len(api.bodies()) == 6
+    assert peak[0] == 2  # three callers, two pool threads each, one shared limit
