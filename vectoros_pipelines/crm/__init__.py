@@ -1,0 +1,1 @@
+"""Opportunity exports from CRMs (Salesforce, HubSpot, Maven's sample CRM) into deals."""

@@ -1,0 +1,149 @@
+"""The health model: a calibrated win probability with the drivers of each score in words.
+
+Logistic regression over standardised features (so each driver's pull is its
+coefficient × how far the deal sits from the average), calibrated with
+CalibratedClassifierCV. Training rows are snapshots of closed deals every two
+weeks of their life (a long deal is seen more often, as it is in an open
+pipeline), so scoring an open deal of any age matches how the model was trained
+and no row knows how long its deal eventually ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from vectoros_pipelines.scoring.features import CATEGORICAL, NUMERIC, build_features, workspace_context
+from vectoros_pipelines.scoring.records import ActivityRecord, DealRecord
+
+SNAPSHOT_EVERY = timedelta(days=14)
+MAX_SNAPSHOTS_PER_DEAL = 12
+MIN_CLOSED_DEALS = 40
+MIN_PER_CLASS = 8
+
+
+@dataclass(frozen=True)
+class Driver:
+    feature: str
+    text: str
+    pull: float  # log-odds pushed towards winning (+) or losing (−)
+
+
+@dataclass(frozen=True)
+class HealthScore:
+    deal_id: int
+    win_probability: float
+    drivers: list[Driver]
+    features: dict[str, float | str]
+
+    @property
+    def score(self) -> float:
+        return round(100.0 * self.win_probability, 1)
+
+
+@dataclass
+class HealthModel:
+    calibrated: CalibratedClassifierCV
+    version: str
+    trained_on: int  # closed deals
+
+    def predict(self, rows: Sequence[Mapping[str, float | str]]) -> np.ndarray:
+        return self.calibrated.predict_proba(pd.DataFrame(list(rows), columns=[*NUMERIC, *CATEGORICAL]))[:, 1]
+
+    def score(self, deal_id: int, features: Mapping[str, float | str], top: int = 3) -> HealthScore:
+        p = float(self.predict([features])[0])
+        return HealthScore(deal_id, p, self.drivers(features, top), dict(features))
+
+    def drivers(self, features: Mapping[str, float | str], top: int = 3) -> list[Driver]:
+        frame = pd.DataFrame([features], columns=[*NUMERIC, *CATEGORICAL])
+        pulls = np.zeros(len(NUMERIC) + 1)
+        fitted = [c.estimator for c in self.calibrated.calibrated_classifiers_]
+        for pipe in fitted:
+            prep: ColumnTransformer = pipe.named_steps["prep"]
+            coef = pipe.named_steps["clf"].coef_[0]
+            x = prep.transform(frame)[0]
+            x = np.asarray(x.toarray()).ravel() if hasattr(x, "toarray") else np.asarray(x).ravel()
+            contrib = coef * x
+            pulls[: len(NUMERIC)] += contrib[: len(NUMERIC)]
+            pulls[-1] += contrib[len(NUMERIC):].sum()
+        pulls /= max(len(fitted), 1)
+        names = [*NUMERIC, "product"]
+        order = np.argsort(-np.abs(pulls))
+        return [Driver(names[i], describe(names[i], features), float(pulls[i])) for i in order[:top] if abs(pulls[i]) > 1e-6]
+
+
+def describe(feature: str, f: Mapping[str, float | str]) -> str:
+    """A driver in the words a rep would use."""
+    v = f.get(feature)
+    n = int(float(v)) if isinstance(v, int | float) else 0
+    texts = {
+        "days_since_last_activity": f"no activity for {n} days" if n else "activity today",
+        "activities_7d": f"{n} activities in the last 7 days",
+        "activities_30d": f"{n} activities in the last 30 days",
+        "inbound_30d": f"{n} replies from the buyer in 30 days",
+        "outbound_30d": f"{n} messages sent in 30 days",
+        "inbound_share_30d": f"buyer wrote {round(100 * float(v or 0))}% of recent messages",
+        "distinct_contacts": f"{n} contact{'s' if n != 1 else ''} engaged",
+        "meetings_held": f"{n} meeting{'s' if n != 1 else ''} held",
+        "meetings_booked": "a next meeting is booked" if n else "no next meeting booked",
+        "stage_age_days": f"{n} days in the current stage",
+        "close_date_slips": f"close date slipped {n} time{'s' if n != 1 else ''}",
+        "log_value_vs_median": f"amount {np.exp(float(v or 0)):.1f}× the workspace's median deal",
+        "deal_age_days": f"open for {n} days",
+        "owner_win_rate": f"owner wins {round(100 * float(v or 0))}% of deals",
+        "has_company": "account known" if v else "no account on the deal",
+        "product": f"product {f.get('product')}",
+    }
+    return texts.get(feature, feature)
+
+
+def _estimator() -> Pipeline:
+    prep = ColumnTransformer([
+        ("num", StandardScaler(), list(NUMERIC)),
+        ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(CATEGORICAL)),
+    ])
+    return Pipeline([("prep", prep), ("clf", LogisticRegression(C=0.3, max_iter=2000))])
+
+
+def training_rows(
+    closed: Sequence[DealRecord], activities: Mapping[int, Sequence[ActivityRecord]], all_deals: Sequence[DealRecord],
+    until: datetime,
+) -> tuple[list[dict[str, float | str]], list[int]]:
+    """Snapshots of deals closed by `until`, each snapshot built only from what was known on its day."""
+    context = workspace_context(all_deals, until)
+    rows, labels = [], []
+    for deal in closed:
+        opened, closed_on = deal.known_since, deal.closed_on
+        if opened is None or closed_on is None or closed_on > until or deal.status == "open":
+            continue
+        days = []
+        day = opened
+        while day < closed_on and len(days) < MAX_SNAPSHOTS_PER_DEAL:
+            days.append(day)
+            day += SNAPSHOT_EVERY
+        days = days or [opened]
+        for day in days:
+            rows.append(build_features(deal, activities.get(deal.id, ()), day, context, own_outcome_known=True))
+            labels.append(int(deal.status == "won"))
+    return rows, labels
+
+
+def enough_history(labels: Sequence[int], deals: int) -> bool:
+    return deals >= MIN_CLOSED_DEALS and min(sum(labels), len(labels) - sum(labels)) > 0 and \
+        min(sum(labels), len(labels) - sum(labels)) >= MIN_PER_CLASS
+
+
+def train(rows: Sequence[Mapping[str, float | str]], labels: Sequence[int], version: str, deals: int) -> HealthModel:
+    calibrated = CalibratedClassifierCV(_estimator(), method="sigmoid", cv=5)
+    frame = pd.DataFrame(list(rows), columns=[*NUMERIC, *CATEGORICAL])
+    calibrated.fit(frame, np.asarray(labels))
+    return HealthModel(calibrated, version, deals)
