@@ -294,9 +294,13 @@ class ClaudeExtractor:
                 )
             # errored (transient), expired and canceled entries fall through to a single retry below.
 
-        for custom_id, item in by_id.items():
-            if custom_id not in results:
-                results[custom_id] = self._extract_one(item)
+        retry = [item for custom_id, item in by_id.items() if custom_id not in results]
+        if retry:
+            log.info("batch %s: retrying %d entries as single requests", batch.id, len(retry))
+            with ThreadPoolExecutor(max_workers=self.settings.max_concurrency) as pool:
+                results.update(
+                    zip((i.custom_id for i in retry), pool.map(self._extract_one, retry), strict=True)
+                )
         return [results[item.custom_id] for item in items]
 
     def _wait_for_batch(self, batch: Any) -> Any:
