@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httplib2
@@ -34,6 +35,10 @@ from vectoros_pipelines.storage.integrations import Integration
 HTTP_TIMEOUT_S = 60
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class ConnectorOptions:
     gmail: GmailSettings = field(default_factory=GmailSettings)
@@ -41,6 +46,7 @@ class ConnectorOptions:
     imap: ImapSettings = field(default_factory=ImapSettings)
     retry: Callable[[], RetryPolicy] = RetryPolicy
     http: Callable[[], Any] = lambda: httplib2.Http(timeout=HTTP_TIMEOUT_S)
+    now: Callable[[], datetime] = _utcnow
 
 
 @dataclass
@@ -65,9 +71,9 @@ def open_connector(integration: Integration, token: dict[str, Any] | None,
 
         if integration.provider == "gmail":
             service = build("gmail", "v1", http=http, static_discovery=True, cache_discovery=False)
-            return OpenedConnector(GmailConnector(service, options.gmail, options.retry()), refreshed)
+            return OpenedConnector(GmailConnector(service, options.gmail, options.retry(), now=options.now), refreshed)
         service = build("calendar", "v3", http=http, static_discovery=True, cache_discovery=False)
-        return OpenedConnector(GoogleCalendarConnector(service, options.calendar, options.retry()), refreshed)
+        return OpenedConnector(GoogleCalendarConnector(service, options.calendar, options.retry(), now=options.now), refreshed)
     if integration.provider == "imap":
         account = ImapAccount(host=token["host"], username=token["username"], port=int(token.get("port", 993)),
                               ssl=bool(token.get("ssl", True)))
@@ -78,9 +84,9 @@ def open_connector(integration: Integration, token: dict[str, Any] | None,
             login = xoauth2_login(account.username, source)
             original_cache = grant.cache
             return OpenedConnector(
-                ImapConnector(client_factory(account, login), options.imap),
+                ImapConnector(client_factory(account, login), options.imap, now=options.now),
                 lambda: token | {"cache": grant.cache} if grant.cache != original_cache else None,
             )
         login = password_login(account.username, token["password"])
-        return OpenedConnector(ImapConnector(client_factory(account, login), options.imap), lambda: None)
+        return OpenedConnector(ImapConnector(client_factory(account, login), options.imap, now=options.now), lambda: None)
     raise ValueError(f"integration {integration.id}: provider {integration.provider!r} has no live connector")
