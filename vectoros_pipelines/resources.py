@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import dagster as dg
 from sqlalchemy import Engine
 
+from vectoros_pipelines.extraction.base import Extractor
 from vectoros_pipelines.storage.db import get_engine
 from vectoros_pipelines.storage.workspaces import Workspace, get_workspace
 
@@ -35,3 +36,28 @@ class Clock(dg.ConfigurableResource):
             return datetime.now(UTC)
         value = datetime.fromisoformat(self.as_of)
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class ExtractorResource(dg.ConfigurableResource):
+    """Which extractor reads the mail: the offline LocalExtractor, or Claude when an API key is configured.
+
+    `kind="auto"` uses Claude when ANTHROPIC_API_KEY is set and the local model otherwise.
+    """
+
+    kind: str = "auto"  # auto | local | claude
+
+    def build(self) -> Extractor:
+        import os
+
+        choice = self.kind
+        if choice == "auto":
+            choice = "claude" if os.environ.get("ANTHROPIC_API_KEY") else "local"
+        if choice == "claude":
+            from vectoros_pipelines.extraction.claude import ClaudeExtractor
+
+            return ClaudeExtractor.from_env()
+        if choice == "local":
+            from vectoros_pipelines.extraction.local import LocalExtractor
+
+            return LocalExtractor()
+        raise ValueError(f"extractor kind must be auto, local or claude, not {self.kind!r}")
