@@ -23,6 +23,7 @@ from typing import Any
 import imapclient
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
+from imapclient.imapclient import SENT as SENT_FLAG
 
 from vectoros_pipelines.connectors.errors import ReauthRequired
 from vectoros_pipelines.connectors.items import INBOX, SENT, RawMessage
@@ -91,7 +92,7 @@ def _utcnow() -> datetime:
 def capture_folders(client: IMAPClient) -> list[tuple[str, str]]:
     """(folder name, role) for INBOX and the Sent folder, when the server has one."""
     folders = [("INBOX", INBOX)]
-    sent = client.find_special_folder(imapclient.SENT)
+    sent = client.find_special_folder(SENT_FLAG)
     if sent and sent.upper() != "INBOX":
         folders.append((sent, SENT))
     return folders
