@@ -40,6 +40,10 @@ def bulk_mail_reasons(email: ParsedEmail) -> list[str]:
     auto = headers.get("auto-submitted", "").strip().lower()
     if auto and auto != "no":
         reasons.append("auto-submitted")
+    if "feedback-id" in headers:
+        reasons.append("esp-campaign")  # bulk senders (SES, SendGrid, Mailchimp) tag campaigns with it
+    if "x-autoreply" in headers or "x-autorespond" in headers:
+        reasons.append("auto-reply")
     if email.from_ is not None and is_no_reply_address(email.from_.email):
         reasons.append("role-sender")
     return reasons

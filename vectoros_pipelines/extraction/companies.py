@@ -50,18 +50,21 @@ def name_fits_domain(name: str, domain: str) -> bool:
     joined = "".join(words)
     if joined == label or (len(words) == 1 and len(label) >= 4 and label.startswith(joined) and len(joined) >= 4):
         return True
-    if len(words) >= 2 and (label == _initials(words) or label == words[0] + _initials(words[1:])):
+    if len(words) >= 2 and label == _initials(words):
         return True
-    if label.startswith(joined) or joined.startswith(label):
-        return len(label) >= 4
-    # "Acme Corporation" ↔ acme.com, "Helvetia Logistik" ↔ helvetia-logistik.ch: leading words spell the label
-    prefix = ""
-    for word in words:
-        prefix += word
-        if prefix == label:
-            return True
-        if not label.startswith(prefix):
+    # leading words spelled out, the rest as initials: meridianhp ← Meridian Health Partners,
+    # summitridgecu ← Summit Ridge Credit Union, acme ← Acme Corporation
+    for k in range(1, len(words) + 1):
+        spelled = "".join(words[:k])
+        if not label.startswith(spelled):
             break
+        rest = label[len(spelled):]
+        if rest == "" and (k > 1 or len(spelled) >= 3):
+            return True
+        if rest and len(words) > k and rest == _initials(words[k:]):
+            return True
+    if label.startswith(joined) or joined.startswith(label):
+        return len(label) >= 4 and len(joined) >= 4
     return False
 
 
@@ -72,9 +75,11 @@ def name_from_domain(domain: str) -> str:
 
 
 # Capitalised runs of words (with & and inner connectors), optionally ending in a legal form.
+# A word of a name, but not a legal form: the run stops at "GmbH" so "Helios AG Sales" is not one name.
+_NAME_WORD = r"(?!" + LEGAL_FORM_PATTERN + r"(?![\w]))(?:[A-ZÄÖÜ][\w&'’-]*|[A-Z]{2,})"
 _CAPITALISED_RUN = re.compile(
-    r"\b(?:[A-ZÄÖÜ][\w&'’.-]*|[A-Z]{2,})(?:[ \t]+(?:&[ \t]+|and[ \t]+|und[ \t]+|of[ \t]+|für[ \t]+|for[ \t]+)?(?:[A-ZÄÖÜ][\w&'’.-]*))*"
-    r"(?:,?[ \t]+" + LEGAL_FORM_PATTERN + r")?",
+    r"\b" + _NAME_WORD + r"(?:[ \t]+(?:&[ \t]+|and[ \t]+|und[ \t]+|of[ \t]+|für[ \t]+|for[ \t]+)?" + _NAME_WORD + r")*"
+    r"(?:,?[ \t]+" + LEGAL_FORM_PATTERN + r"(?![\w]))?",
 )
 _LEGAL_TAIL = re.compile(r"\s*,?\s+" + LEGAL_FORM_PATTERN + r"$")
 
@@ -83,9 +88,7 @@ def company_candidates(text: str) -> list[tuple[str, int, int]]:
     """Capitalised names in text with their offsets: candidates to test against a domain."""
     out: list[tuple[str, int, int]] = []
     for m in _CAPITALISED_RUN.finditer(text):
-        name = m.group(0).rstrip(".,;:'’-")
-        if _LEGAL_TAIL.search(m.group(0)) and m.group(0).endswith("."):
-            name = m.group(0).rstrip(",;:")
+        name = m.group(0) if _LEGAL_TAIL.search(m.group(0)) else m.group(0).rstrip(".,;:'’-")
         if len(name) >= 2:
             out.append((name, m.start(), m.start() + len(name)))
     return out

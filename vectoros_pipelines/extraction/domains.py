@@ -21,6 +21,16 @@ FREE_MAIL_DOMAINS = frozenset(
     """.split()
 )
 
+# Services that send on someone's behalf (e-signature, scheduling, meeting links): the sender is a
+# go-between, never the customer.
+SERVICE_DOMAINS = frozenset(
+    """
+    docusign.net docusign.com echosign.com adobesign.com hellosign.com dropboxsign.com pandadoc.net pandadoc.com
+    signnow.com calendly.com chilipiper.com zoom.us zoomgov.com webex.com gotomeeting.com youcanbook.me
+    savvycal.com yousign.com skribble.com
+    """.split()
+)
+
 # The bundled public-suffix snapshot: no network at import or run time.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
@@ -52,3 +62,10 @@ def is_free_mail(email_or_domain: str | None) -> bool:
         return False
     domain = address_domain(email_or_domain) if "@" in email_or_domain else email_or_domain.lower()
     return domain is not None and registrable_domain(domain) in FREE_MAIL_DOMAINS
+
+
+def is_service_sender(email_or_domain: str | None) -> bool:
+    if not email_or_domain:
+        return False
+    domain = address_domain(email_or_domain) if "@" in email_or_domain else email_or_domain.lower()
+    return domain is not None and registrable_domain(domain) in SERVICE_DOMAINS

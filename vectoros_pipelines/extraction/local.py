@@ -1,0 +1,102 @@
+"""The default extractor: offline, fast, a shipped classifier plus rule-based field extractors, always grounded."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from vectoros_pipelines.calendars.event import ParsedEvent
+from vectoros_pipelines.extraction import classifier as clf
+from vectoros_pipelines.extraction.base import WorkspaceContext
+from vectoros_pipelines.extraction.event_rules import event_confidence
+from vectoros_pipelines.extraction.fields import extract_fields
+from vectoros_pipelines.extraction.grounding import email_sources, event_sources, ground_result
+from vectoros_pipelines.extraction.message_view import MessageView, email_view, event_view
+from vectoros_pipelines.extraction.result import ExtractionResult
+from vectoros_pipelines.mail.message import ParsedEmail
+
+# Below this the extractor says "not deal related"; the matcher creates deals only at a higher
+# confidence (0.8), so in between a message may still join a deal it clearly belongs to.
+DEFAULT_DEAL_THRESHOLD = 0.5
+# Newsletters and automated senders never carry a deal of ours, whatever words they use.
+_HARD_BULK = {"list-unsubscribe", "esp-campaign", "auto-submitted", "auto-reply", "role-sender", "precedence"}
+_BULK_CAP = 0.05
+_BUYER_CAP = 0.3
+
+
+@lru_cache(maxsize=4)
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _catalogue(context: WorkspaceContext) -> tuple[str, ...]:
+    """Product names the workspace sells, from `extra["products"]` ("Enterprise plan; Pro plan")."""
+    raw = context.extra.get("products", "")
+    return tuple(p.strip() for p in raw.replace("\n", ";").split(";") if p.strip())
+
+
+class LocalExtractor:
+    """Implements the Extractor protocol with the model in `extraction/models/`."""
+
+    name = "local"
+
+    def __init__(self, model_path: Path = clf.MODEL_PATH, deal_threshold: float = DEFAULT_DEAL_THRESHOLD) -> None:
+        self._classifier = clf.load(model_path)
+        self.version = f"{self._classifier.version}+{_file_digest(model_path)}"
+        self.deal_threshold = deal_threshold
+
+    def extract_email(self, email: ParsedEmail, context: WorkspaceContext) -> ExtractionResult:
+        return self.extract_emails([email], context)[0]
+
+    def extract_emails(self, emails: Sequence[ParsedEmail], context: WorkspaceContext) -> list[ExtractionResult]:
+        views = [email_view(e, context) for e in emails]
+        probabilities = self._classifier.probabilities(views)
+        catalogue = _catalogue(context)
+        results = []
+        for email, view, probability in zip(emails, views, probabilities, strict=True):
+            confidence, reasons = self._adjust(view, float(probability))
+            results.append(self._result(view, confidence, reasons, email_sources(email), catalogue))
+        return results
+
+    def extract_event(self, event: ParsedEvent, context: WorkspaceContext) -> ExtractionResult:
+        view = event_view(event, context)
+        confidence, reason = event_confidence(view)
+        return self._result(view, confidence, [reason], event_sources(event), _catalogue(context))
+
+    def _adjust(self, view: MessageView, probability: float) -> tuple[float, list[str]]:
+        reasons = [f"classifier {probability:.2f}"]
+        hard_bulk = sorted(_HARD_BULK.intersection(view.bulk_reasons))
+        if hard_bulk:
+            reasons.append(f"bulk mail ({', '.join(hard_bulk)})")
+            probability = min(probability, _BULK_CAP)
+        if view.buyer_hits and view.stage is None:
+            reasons.append(f"we are the buyer ({view.buyer_hits[0]})")
+            probability = min(probability, _BUYER_CAP)
+        if not view.parties.has_external and view.parties.direction != "internal":
+            reasons.append("no party outside the workspace")
+        return probability, reasons
+
+    def _result(
+        self, view: MessageView, confidence: float, reasons: list[str], sources: dict[str, str], catalogue: tuple[str, ...]
+    ) -> ExtractionResult:
+        fields = extract_fields(view, catalogue)
+        result = ExtractionResult(
+            is_deal_related=confidence >= self.deal_threshold,
+            confidence=round(confidence, 4),
+            company=fields.company,
+            company_domain=fields.company_domain,
+            amount=fields.amount,
+            currency=fields.currency,
+            contact_name=fields.contact_name,
+            contact_email=fields.contact_email,
+            product=fields.product,
+            stage_hint=fields.stage_hint,
+            close_date_hint=fields.close_date_hint,
+            outcome=fields.outcome,
+            extractor=self.name,
+            extractor_version=self.version,
+            reasons=reasons,
+        )
+        return ground_result(result, sources)

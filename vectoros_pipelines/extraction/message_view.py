@@ -1,0 +1,114 @@
+"""One message or event seen the way the extractor needs it: who is outside, what was written now, what it mentions.
+
+Built once per item and shared by the classifier features and the field extractors, so the
+expensive parts (quote stripping, money and stage scans) run once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from vectoros_pipelines.calendars.event import ParsedEvent
+from vectoros_pipelines.extraction.base import WorkspaceContext
+from vectoros_pipelines.extraction.bulk_mail import bulk_mail_reasons, is_role_address
+from vectoros_pipelines.extraction.buyer_side import buyer_side_hits
+from vectoros_pipelines.extraction.injection import instruction_spans, mask_instructions
+from vectoros_pipelines.extraction.money import MoneyMention, find_amounts
+from vectoros_pipelines.extraction.parties import Parties, find_parties
+from vectoros_pipelines.extraction.reply_text import new_text
+from vectoros_pipelines.extraction.stages import StageHint, stage_hint
+from vectoros_pipelines.mail.message import ParsedEmail
+
+# The classifier reads the start of what was written now; longer bodies add cost, not signal.
+MAX_TEXT_CHARS = 3000
+FULL_BODY_CHARS = 8000
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|antw|sv|vs)\s*:", re.IGNORECASE)
+_FORWARD_PREFIX = re.compile(r"^\s*(?:fwd?|wg|weitergeleitet)\s*:", re.IGNORECASE)
+_UNSUBSCRIBE = re.compile(r"unsubscribe|abmelden|abbestellen|manage (?:your )?(?:email )?preferences|newsletter", re.I)
+_MEETING = re.compile(r"\b(?:call|meeting|demo|walkthrough|zoom|teams|calendar invite|termin|besprechung|telefonat|video ?call)\b", re.I)
+_DEAL_DOC = re.compile(r"quote|proposal|contract|order|angebot|vertrag|bestellung|pricing|sow|msa|po[-_ ]", re.I)
+
+
+@dataclass(slots=True)
+class MessageView:
+    kind: str  # email | event
+    subject: str
+    text: str  # new text, instruction sentences masked, truncated
+    parties: Parties
+    sent_at: datetime | None
+    bulk_reasons: list[str] = field(default_factory=list)
+    buyer_hits: list[str] = field(default_factory=list)
+    amounts: list[MoneyMention] = field(default_factory=list)
+    stage: StageHint | None = None
+    is_reply: bool = False
+    is_forward: bool = False
+    role_sender: bool = False
+    unsubscribe_text: bool = False
+    meeting_words: bool = False
+    deal_attachment: bool = False
+    participant_count: int = 0
+    injection: bool = False
+    sender_name: str = ""
+    organization: str = ""
+    full_body: str = ""  # with quoted history; only for finding names, never for classifying
+
+    @property
+    def classifier_text(self) -> str:
+        return f"{self.subject}\n{self.text}"
+
+
+def _common(view: MessageView, raw_text: str) -> MessageView:
+    view.injection = bool(instruction_spans(raw_text))
+    view.amounts = find_amounts(view.classifier_text)
+    view.stage = stage_hint(view.classifier_text)
+    view.unsubscribe_text = bool(_UNSUBSCRIBE.search(view.text))
+    view.meeting_words = bool(_MEETING.search(view.classifier_text))
+    return view
+
+
+def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
+    raw = new_text(email.body_text or "")[:MAX_TEXT_CHARS]
+    parties = find_parties(email.from_, email.participants, context)
+    subject = mask_instructions(email.subject or "")
+    view = MessageView(
+        kind="email",
+        subject=subject,
+        text=mask_instructions(raw),
+        parties=parties,
+        sent_at=email.sent_at,
+        bulk_reasons=bulk_mail_reasons(email),
+        is_reply=bool(_REPLY_PREFIX.match(email.subject or "")),
+        is_forward=bool(_FORWARD_PREFIX.match(email.subject or "")),
+        role_sender=bool(email.from_ and is_role_address(email.from_.email)),
+        deal_attachment=any(_DEAL_DOC.search(a.filename or "") for a in email.attachments),
+        participant_count=len(email.participants),
+        sender_name=(email.from_.name or "") if email.from_ else "",
+        organization={k.lower(): v for k, v in email.headers.items()}.get("organization", ""),
+        full_body=mask_instructions((email.body_text or "")[:FULL_BODY_CHARS]),
+    )
+    view = _common(view, raw)
+    if parties.direction == "inbound":
+        view.buyer_hits = buyer_side_hits(view.classifier_text)
+    return view
+
+
+def event_view(event: ParsedEvent, context: WorkspaceContext) -> MessageView:
+    raw = (event.description or "")[:MAX_TEXT_CHARS]
+    organizer = event.organizer
+    parties = find_parties(organizer, list(event.attendees), context)
+    view = MessageView(
+        kind="event",
+        subject=mask_instructions(event.summary or ""),
+        text=mask_instructions(raw),
+        parties=parties,
+        sent_at=event.starts_at,
+        participant_count=len(event.attendees),
+        sender_name=(organizer.name or "") if organizer else "",
+    )
+    view = _common(view, raw)
+    if parties.direction == "inbound":
+        view.buyer_hits = buyer_side_hits(view.classifier_text)
+    return view
