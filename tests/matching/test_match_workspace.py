@@ -1,0 +1,204 @@
+"""match_workspace against a real warehouse: what a sales rep would see in their deal list."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select, update
+
+from tests.matching.builders import Mail, deal_of, deal_result, make_workspace, not_deal, store_event, store_mail
+from vectoros_pipelines.matching.service import match_workspace, unmerge_deal
+from vectoros_pipelines.storage.schema import activities, audit_log, deal_changes, deals
+
+
+def _live_deals(engine: Engine, workspace_id: int) -> list:
+    with engine.connect() as conn:
+        return conn.execute(select(deals).where(deals.c.workspace_id == workspace_id,
+                                                deals.c.merged_into.is_(None)).order_by(deals.c.id)).all()
+
+
+def test_a_thread_becomes_one_deal_and_replies_follow_it(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("m1", "john@acme.com", ["rep@seller.io"], "Pricing for Acme", 0,
+             deal_result("Acme Corp", "acme.com", "john@acme.com", amount=100_000, product="Enterprise plan",
+                         stage="qualified")),
+        # A terse reply the classifier does not recognise: the thread carries it.
+        Mail("m2", "rep@seller.io", ["john@acme.com"], "Re: Pricing for Acme", 1, not_deal(0.1),
+             in_reply_to="m1", references=["m1"]),
+        Mail("m3", "john@acme.com", ["rep@seller.io"], "Re: Pricing for Acme", 2,
+             deal_result("Acme", "acme.com", "john@acme.com", amount=120_000, stage="negotiation"),
+             in_reply_to="m2", references=["m1", "m2"]),
+    ])
+    report = match_workspace(engine, ws, index=None, embedder=None)
+    assert (report.created, report.linked, report.skipped) == (1, 2, 0)
+    [deal] = _live_deals(engine, ws.id)
+    assert {deal_of(engine, ws, k) for k in ("m1", "m2", "m3")} == {deal.id}
+    assert (deal.company, deal.domain, deal.value, deal.stage, deal.contact_email) == (
+        "Acme Corp", "acme.com", 120_000, "negotiation", "john@acme.com")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(activities).where(
+            activities.c.deal_id == deal.id)).scalar_one() == 3
+        value_changes = conn.execute(select(deal_changes.c.new_value, deal_changes.c.email_id).where(
+            deal_changes.c.deal_id == deal.id, deal_changes.c.field == "value").order_by(deal_changes.c.id)).all()
+    # Every amount on screen traces back to the message that stated it.
+    assert [v for v, _ in value_changes] == [100_000, 120_000]
+    assert value_changes[-1].email_id is not None
+
+
+def test_running_again_changes_nothing(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("a1", "john@acme.com", ["rep@seller.io"], "Acme pilot", 0, deal_result("Acme", "acme.com", "john@acme.com")),
+        Mail("a2", "news@letters.example", ["rep@seller.io"], "Weekly digest", 1, not_deal()),
+    ])
+    first = match_workspace(engine, ws, index=None, embedder=None)
+    with engine.connect() as conn:
+        changes = conn.execute(select(func.count()).select_from(deal_changes)).scalar_one()
+    second = match_workspace(engine, ws, index=None, embedder=None)
+    assert (first.created, first.skipped) == (1, 1)
+    assert (second.examined, second.linked, second.created, second.merged) == (0, 0, 0, 0)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(deal_changes)).scalar_one() == changes
+    assert len(_live_deals(engine, ws.id)) == 1
+
+
+def test_low_confidence_never_creates_but_a_known_contact_still_links(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("u1", "maybe@prospect.com", ["rep@seller.io"], "Some thoughts", 0,
+             deal_result("Prospect", "prospect.com", "maybe@prospect.com", confidence=0.6)),
+        Mail("k1", "john@acme.com", ["rep@seller.io"], "Acme rollout", 1, deal_result("Acme", "acme.com", "john@acme.com")),
+        Mail("k2", "john@acme.com", ["rep@seller.io"], "Training dates", 3,
+             deal_result("Acme", "acme.com", "john@acme.com", confidence=0.65)),
+    ])
+    report = match_workspace(engine, ws, index=None, embedder=None)
+    assert report.created == 1
+    assert deal_of(engine, ws, "u1") is None
+    assert deal_of(engine, ws, "k2") == deal_of(engine, ws, "k1") is not None
+
+
+def test_subject_threading_without_reply_headers(engine: Engine) -> None:
+    """Some clients drop In-Reply-To: the same subject among the same people is still one conversation."""
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("s1", "nate@quarry.io", ["rep@seller.io"], "Pro plan order", 0,
+             deal_result("Quarry", "quarry.io", "nate@quarry.io", amount=48_000, product="Pro plan")),
+        Mail("s2", "nate@quarry.io", ["rep@seller.io"], "Signed: Pro plan order", 5,
+             deal_result("Quarry", "quarry.io", "nate@quarry.io", outcome="won", stage="closed_won")),
+        Mail("s3", "nate@quarry.io", ["rep@seller.io"], "Enterprise upgrade next year", 60,
+             deal_result("Quarry", "quarry.io", "nate@quarry.io", amount=72_000, product="Enterprise plan")),
+        # No headers, no product: the subject and the person tie it to the upgrade, not to the won deal.
+        Mail("s4", "nate@quarry.io", ["rep@seller.io"], "RE: Enterprise upgrade next year", 62,
+             deal_result("Quarry", "quarry.io", "nate@quarry.io", stage="proposal")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    won, upgrade = deal_of(engine, ws, "s1"), deal_of(engine, ws, "s3")
+    assert deal_of(engine, ws, "s2") == won
+    assert upgrade not in (None, won)
+    assert deal_of(engine, ws, "s4") == upgrade
+    rows = {d.id: d for d in _live_deals(engine, ws.id)}
+    assert (rows[won].status, rows[won].stage) == ("won", "closed_won")
+    assert (rows[upgrade].status, rows[upgrade].value) == ("open", 72_000)
+
+
+def test_one_company_two_products_stay_two_deals(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("p1", "lena@meridian.com", ["rep@seller.io"], "Pro plan for our clinic", 0,
+             deal_result("Meridian Health", "meridian.com", "lena@meridian.com", amount=24_000, product="Pro plan")),
+        Mail("p2", "raj@meridian.com", ["rep@seller.io"], "Enterprise evaluation", 2,
+             deal_result("Meridian Health", "meridian.com", "raj@meridian.com", amount=90_000,
+                         product="Enterprise plan + Data Connectors pack")),
+        Mail("p3", "raj@meridian.com", ["rep@seller.io"], "Demo recording", 4,
+             deal_result("Meridian Health", "meridian.com", "raj@meridian.com", stage="demo")),
+        Mail("p4", "lena@meridian.com", ["rep@seller.io"], "Pro plan quote", 5,
+             deal_result("Meridian Health", "meridian.com", "lena@meridian.com", product="Pro plan")),
+    ])
+    report = match_workspace(engine, ws, index=None, embedder=None)
+    assert report.merged == 0
+    assert len(_live_deals(engine, ws.id)) == 2
+    assert deal_of(engine, ws, "p1") == deal_of(engine, ws, "p4") != deal_of(engine, ws, "p2") == deal_of(engine, ws, "p3")
+
+
+def test_internal_mail_about_a_deal_joins_it(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("i1", "k.vogel@helios-solar.de", ["rep@seller.io"], "Angebot Enterprise", 0,
+             deal_result("Helios Solar GmbH", "helios-solar.de", "k.vogel@helios-solar.de", amount=45_000,
+                         currency="EUR")),
+        Mail("i2", "rep@seller.io", ["boss@seller.io"], "Discount for Helios?", 1,
+             deal_result("Helios Solar", None, None, confidence=0.9)),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "i2") == deal_of(engine, ws, "i1") is not None
+
+
+def test_meetings_link_by_attendee(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [Mail("e1", "john@acme.com", ["rep@seller.io"], "Acme trial", 0,
+                                 deal_result("Acme", "acme.com", "john@acme.com"))])
+    store_event(engine, ws, "evt-1", "Acme weekly sync", ["john@acme.com", "rep@seller.io"], 2, not_deal(0.4))
+    store_event(engine, ws, "evt-2", "Dentist", [], 3, not_deal(0.01))
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "evt-1") == deal_of(engine, ws, "e1") is not None
+    assert deal_of(engine, ws, "evt-2") is None
+
+
+def test_duplicates_are_merged_and_can_be_unmerged(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        # The owner writes from a personal address first: no company domain to go on.
+        Mail("d1", "maria.bakes@gmail.com", ["rep@seller.io"], "Starter plan?", 0,
+             deal_result(None, None, "maria.bakes@gmail.com", product="Starter plan")),
+        Mail("d2", "orders@bluebird-bakery.com", ["rep@seller.io"], "Order form", 3,
+             deal_result("Bluebird Bakery", "bluebird-bakery.com", "orders@bluebird-bakery.com", amount=6000)),
+        # A message with both addresses shows they are one customer.
+        Mail("d3", "maria.bakes@gmail.com", ["rep@seller.io", "orders@bluebird-bakery.com"], "Order form signed", 6,
+             deal_result("Bluebird Bakery", "bluebird-bakery.com", "maria.bakes@gmail.com", outcome="won")),
+    ])
+    report = match_workspace(engine, ws, index=None, embedder=None)
+    assert report.created == 2 and report.merged == 1
+    [deal] = _live_deals(engine, ws.id)
+    assert {deal_of(engine, ws, k) for k in ("d1", "d2", "d3")} == {deal.id}
+    assert (deal.status, deal.value) == ("won", 6000)
+    with engine.connect() as conn:
+        loser = conn.execute(select(deals.c.id).where(deals.c.merged_into == deal.id)).scalar_one()
+        assert conn.execute(select(func.count()).select_from(audit_log).where(
+            audit_log.c.action == "deal.merge")).scalar_one() == 1
+
+    unmerge_deal(engine, ws.id, loser, actor="manager@seller.io")
+    assert len(_live_deals(engine, ws.id)) == 2
+    assert deal_of(engine, ws, "d2") == loser
+    # The pair a person separated is never merged again automatically.
+    store_mail(engine, ws, [Mail("d4", "orders@bluebird-bakery.com", ["rep@seller.io", "maria.bakes@gmail.com"],
+                                 "Invoice question", 8, deal_result("Bluebird Bakery", "bluebird-bakery.com", None))])
+    again = match_workspace(engine, ws, index=None, embedder=None)
+    assert again.merged == 0 and len(_live_deals(engine, ws.id)) == 2
+
+
+def test_corrections_win_over_new_evidence(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [Mail("c1", "john@acme.com", ["rep@seller.io"], "Acme quote", 0,
+                                 deal_result("Acme", "acme.com", "john@acme.com", amount=50_000))])
+    match_workspace(engine, ws, index=None, embedder=None)
+    deal_id = deal_of(engine, ws, "c1")
+    with engine.begin() as conn:
+        conn.execute(update(deals).where(deals.c.id == deal_id).values(value=55_000, corrections={"value": 55_000}))
+    store_mail(engine, ws, [Mail("c2", "john@acme.com", ["rep@seller.io"], "Re: Acme quote", 2,
+                                 deal_result("Acme", "acme.com", "john@acme.com", amount=40_000, stage="proposal"),
+                                 in_reply_to="c1")])
+    match_workspace(engine, ws, index=None, embedder=None)
+    [deal] = _live_deals(engine, ws.id)
+    assert (deal.value, deal.stage) == (55_000, "proposal")
+
+
+def test_workspaces_never_share_deals(engine: Engine) -> None:
+    one = make_workspace(engine, "One", "one.io")
+    two = make_workspace(engine, "Two", "two.io")
+    store_mail(engine, one, [Mail("w1", "john@acme.com", ["rep@one.io"], "Acme deal", 0,
+                                  deal_result("Acme", "acme.com", "john@acme.com"))])
+    store_mail(engine, two, [Mail("w2", "john@acme.com", ["rep@two.io"], "Acme deal", 1,
+                                  deal_result("Acme", "acme.com", "john@acme.com"))])
+    match_workspace(engine, one, index=None, embedder=None)
+    match_workspace(engine, two, index=None, embedder=None)
+    assert len(_live_deals(engine, one.id)) == len(_live_deals(engine, two.id)) == 1
+    assert deal_of(engine, one, "w1") != deal_of(engine, two, "w2")

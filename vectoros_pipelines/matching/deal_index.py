@@ -1,0 +1,169 @@
+"""The workspace's deals, indexed by every key a message can point at.
+
+Each lookup is a dict access (thread key, contact address, domain, company
+key, subject), so matching one message costs the same with 10 or 10,000 open
+deals; only the fuzzy company-name fallback touches every company name, and it
+runs for messages with no stronger evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+
+from vectoros_pipelines.matching.companies import company_similarity
+from vectoros_pipelines.matching.deal_state import DealFields
+from vectoros_pipelines.matching.evidence import MessageFacts, as_utc
+from vectoros_pipelines.matching.products import merge_items
+
+
+@dataclass
+class DealProfile:
+    """What matching compares a message (or another deal) against."""
+
+    id: int
+    status: str = "open"
+    company_key: str | None = None
+    domain: str | None = None
+    products: tuple[str, ...] = ()
+    contact_email: str | None = None
+    contacts: set[str] = field(default_factory=set)  # every external address seen on the deal
+    domains: set[str] = field(default_factory=set)
+    departments: set[str] = field(default_factory=set)
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    value: float | None = None
+    messages: int = 0
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in ("won", "lost")
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectEntry:
+    deal_id: int
+    externals: frozenset[str]
+    at: datetime
+
+
+class DealIndex:
+    def __init__(self) -> None:
+        self.profiles: dict[int, DealProfile] = {}
+        self.by_thread: dict[str, int] = {}
+        self.by_contact: dict[str, set[int]] = {}
+        self.by_domain: dict[str, set[int]] = {}
+        self.by_company: dict[str, set[int]] = {}
+        self.by_subject: dict[str, list[SubjectEntry]] = {}
+        self._company_choices: list[str] | None = None
+
+    # -- building -------------------------------------------------------------------------------------
+    def set_fields(self, deal_id: int, fields: DealFields, products: Iterable[str] = (),
+                   departments: Iterable[str] = ()) -> DealProfile:
+        """Records a deal's current fields (after creation, an update, or at load)."""
+        profile = self.profiles.setdefault(deal_id, DealProfile(id=deal_id))
+        profile.status = fields.status
+        if fields.company_key and fields.company_key != profile.company_key:
+            self._company_choices = None
+        profile.company_key = fields.company_key
+        profile.domain = fields.domain
+        profile.contact_email = fields.contact_email
+        profile.value = fields.value
+        profile.opened_at, profile.closed_at = as_utc(fields.opened_at), as_utc(fields.closed_at)
+        profile.last_activity_at = as_utc(fields.last_activity_at)
+        profile.products = merge_items(profile.products, products)
+        profile.departments.update(departments)
+        if fields.company_key:
+            self.by_company.setdefault(fields.company_key, set()).add(deal_id)
+        if fields.domain:
+            profile.domains.add(fields.domain)
+            self.by_domain.setdefault(fields.domain, set()).add(deal_id)
+        if fields.contact_email:
+            profile.contacts.add(fields.contact_email)
+            self.by_contact.setdefault(fields.contact_email, set()).add(deal_id)
+        return profile
+
+    def add_message(self, deal_id: int, facts: MessageFacts) -> None:
+        """Makes a linked message's thread keys, people and subject point at its deal."""
+        profile = self.profiles.setdefault(deal_id, DealProfile(id=deal_id))
+        profile.messages += 1
+        for key in facts.own_keys:
+            self.by_thread[key] = deal_id
+        for email in facts.external_emails:
+            profile.contacts.add(email)
+            self.by_contact.setdefault(email, set()).add(deal_id)
+        for domain in facts.external_domains:
+            profile.domains.add(domain)
+            self.by_domain.setdefault(domain, set()).add(deal_id)
+        if facts.subject_key:
+            self.by_subject.setdefault(facts.subject_key, []).append(
+                SubjectEntry(deal_id, frozenset(facts.external_emails), facts.occurred_at))
+
+    def remove_deal(self, deal_id: int, into: int) -> None:
+        """A merged-away deal: everything that pointed at it now points at the deal it merged into."""
+        loser = self.profiles.pop(deal_id, None)
+        for key, target in list(self.by_thread.items()):
+            if target == deal_id:
+                self.by_thread[key] = into
+        for table in (self.by_contact, self.by_domain, self.by_company):
+            for ids in table.values():
+                if deal_id in ids:
+                    ids.discard(deal_id)
+                    ids.add(into)
+        for entries in self.by_subject.values():
+            for i, entry in enumerate(entries):
+                if entry.deal_id == deal_id:
+                    entries[i] = SubjectEntry(into, entry.externals, entry.at)
+        winner = self.profiles.get(into)
+        if loser and winner:
+            winner.contacts |= loser.contacts
+            winner.domains |= loser.domains
+            winner.messages += loser.messages
+
+    # -- lookups --------------------------------------------------------------------------------------
+    def thread_deal(self, facts: MessageFacts) -> int | None:
+        for key in facts.thread_refs:
+            deal_id = self.by_thread.get(key)
+            if deal_id is not None and deal_id in self.profiles:
+                return deal_id
+        return None
+
+    def subject_deals(self, subject_key: str) -> list[SubjectEntry]:
+        return self.by_subject.get(subject_key, [])
+
+    def contact_deals(self, emails: Iterable[str]) -> set[int]:
+        found: set[int] = set()
+        for email in emails:
+            found |= self.by_contact.get(email, set())
+        return found & self.profiles.keys()
+
+    def domain_deals(self, domains: Iterable[str]) -> set[int]:
+        found: set[int] = set()
+        for domain in domains:
+            found |= self.by_domain.get(domain, set())
+        return found & self.profiles.keys()
+
+    def company_deals(self, key: str | None, *, min_similarity: float = 90.0) -> dict[int, float]:
+        """Deals whose company key equals or closely resembles `key`, with the similarity (0–100)."""
+        if not key:
+            return {}
+        hits: dict[int, float] = {d: 100.0 for d in self.by_company.get(key, set()) if d in self.profiles}
+        if len(key) < 4:
+            return hits
+        if self._company_choices is None:
+            self._company_choices = list(self.by_company)
+        # The native scorer prefilters all names in C; the exact similarity is computed for the few left.
+        for other, _score, _ in process.extract(key, self._company_choices, scorer=fuzz.token_set_ratio,
+                                                score_cutoff=min_similarity * 0.95, limit=10):
+            score = company_similarity(key, other)
+            if score < min_similarity:
+                continue
+            for deal_id in self.by_company.get(other, set()):
+                if deal_id in self.profiles:
+                    hits[deal_id] = max(hits.get(deal_id, 0.0), score)
+        return hits
+

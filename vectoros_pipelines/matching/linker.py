@@ -1,0 +1,228 @@
+"""Deciding, for one message, which deal it belongs to — or that it starts a new one, or neither.
+
+Evidence, strongest first (DESIGN §5): the same thread as a linked message;
+the same subject with a shared external participant (mail clients that drop
+In-Reply-To); the same external contact; the same company domain with a
+compatible product; the same or a similar company name; embedding similarity
+(asked for only when nothing stronger exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Literal
+
+from vectoros_pipelines.matching.companies import company_similarity
+from vectoros_pipelines.matching.deal_index import DealIndex, DealProfile
+from vectoros_pipelines.matching.evidence import MessageFacts
+from vectoros_pipelines.matching.products import products_compatible, products_contained
+
+THREAD = 1.0
+SUBJECT_WITH_PARTICIPANT = 0.9
+SUBJECT_INTERNAL = 0.8
+CONTACT = 0.75
+CONTACT_OTHER_PRODUCT = 0.6
+DOMAIN = 0.6
+COMPANY_EXACT = 0.6
+COMPANY_FUZZY = 0.55
+SEMANTIC = 0.55
+EXTRA_EVIDENCE = 0.05
+
+# Subjects too common to thread on: "Re: Meeting" from two customers is not one conversation.
+_GENERIC_SUBJECTS = frozenset((
+    "hi", "hello", "hey", "hallo", "thanks", "thank you", "danke", "question", "questions", "quick question",
+    "frage", "kurze frage", "follow up", "follow-up", "followup", "nachfrage", "checking in", "check in",
+    "catch up", "meeting", "call", "quick call", "call today", "termin", "update", "updates", "status", "intro",
+    "introduction", "info", "information", "request", "anfrage", "angebot", "proposal", "quote", "pricing",
+    "contract", "invoice", "rechnung", "vertrag", "demo", "next steps", "nächste schritte", "reminder",
+    "erinnerung", "(no subject)", "no subject", "kein betreff",
+))
+
+
+def is_distinctive_subject(subject_key: str, *, min_words: int = 1) -> bool:
+    words = [w for w in subject_key.split() if len(w) > 1]
+    return bool(words) and subject_key not in _GENERIC_SUBJECTS and len(words) >= min_words and len(subject_key) >= 6
+
+
+@dataclass(frozen=True)
+class MatchPolicy:
+    """How much evidence each kind of message needs; configurable per workspace or run."""
+
+    create_threshold: float = 0.8  # extraction confidence needed to create a deal
+    link_score: float = 0.5  # evidence needed to link a confident deal message
+    weak_link_score: float = 0.6  # deal-related but below the create threshold
+    unrelated_link_score: float = 0.9  # classified not deal-related: only thread evidence links it
+    unrelated_contact_confidence: float = 0.35  # ...unless the classifier was unsure and the contact is known
+    subject_window: timedelta = timedelta(days=120)
+    closed_grace: timedelta = timedelta(days=14)  # mail right after a close still belongs to it
+    semantic_min_similarity: float = 0.6
+    semantic_alone_similarity: float = 0.85
+
+
+@dataclass
+class Candidate:
+    deal_id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, score: float, reason: str) -> None:
+        if reason in self.reasons:
+            return
+        if self.reasons:
+            # Independent kinds of evidence agreeing make the link more certain, never certain.
+            self.score = min(1.0, max(self.score, score) + EXTRA_EVIDENCE)
+        else:
+            self.score = score
+        self.reasons.append(reason)
+
+
+Action = Literal["link", "create", "skip"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    deal_id: int | None = None
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+
+def _new_opportunity(facts: MessageFacts, deal: DealProfile, policy: MatchPolicy) -> bool:
+    """Talk after a deal closed that is about something else: an upsell, a renewal, a second try."""
+    if not deal.is_closed or deal.closed_at is None or facts.occurred_at <= deal.closed_at:
+        return False
+    products = facts.products
+    if products and deal.products and not products_contained(products, deal.products):
+        return True
+    x = facts.extraction
+    if facts.occurred_at <= deal.closed_at + policy.closed_grace:
+        return False
+    new_amount = x.amount is not None and deal.value is not None and abs(x.amount - deal.value) > 0.01 * deal.value
+    return bool(new_amount and x.stage_hint and not x.stage_hint.startswith("closed") and x.outcome is None)
+
+
+def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy) -> dict[int, Candidate]:
+    """Every deal some evidence points at, scored; cheap dict lookups only."""
+    found: dict[int, Candidate] = {}
+
+    def add(deal_id: int, score: float, reason: str) -> None:
+        found.setdefault(deal_id, Candidate(deal_id, 0.0)).add(score, reason)
+
+    thread = index.thread_deal(facts)
+    if thread is not None:
+        add(thread, THREAD, "thread")
+    if is_distinctive_subject(facts.subject_key):
+        externals = set(facts.external_emails)
+        for entry in index.subject_deals(facts.subject_key):
+            if abs(facts.occurred_at - entry.at) > policy.subject_window or entry.deal_id not in index.profiles:
+                continue
+            if externals & entry.externals:
+                add(entry.deal_id, SUBJECT_WITH_PARTICIPANT, "subject+participant")
+            elif not externals and is_distinctive_subject(facts.subject_key, min_words=3):
+                # An internal forward of a customer thread keeps its subject but loses the customer.
+                add(entry.deal_id, SUBJECT_INTERNAL, "subject (internal)")
+    contacts = list(facts.external_emails)
+    if facts.extraction.contact_email:
+        contacts.append(facts.extraction.contact_email.strip().lower())
+    for deal_id in index.contact_deals(contacts):
+        add(deal_id, CONTACT, "contact")
+    domains = list(facts.external_domains)
+    if facts.company_domain:
+        domains.append(facts.company_domain)
+    for deal_id in index.domain_deals(domains):
+        add(deal_id, DOMAIN, "domain")
+    key = facts.company_key
+    for deal_id, similarity in index.company_deals(key).items():
+        deal = index.profiles[deal_id]
+        other_domain = facts.company_domain and deal.domain and facts.company_domain != deal.domain
+        if similarity >= 100.0:
+            add(deal_id, COMPANY_FUZZY if other_domain else COMPANY_EXACT, "company")
+        elif not other_domain:
+            add(deal_id, COMPANY_FUZZY, "company~")
+    return _apply_compatibility(facts, index, found, policy)
+
+
+def _apply_compatibility(facts: MessageFacts, index: DealIndex, found: dict[int, Candidate],
+                         policy: MatchPolicy) -> dict[int, Candidate]:
+    """Product and lifecycle checks: one company can have several deals, and a closed deal stays closed."""
+    out: dict[int, Candidate] = {}
+    for deal_id, cand in found.items():
+        deal = index.profiles[deal_id]
+        threaded = cand.score >= SUBJECT_WITH_PARTICIPANT
+        if not threaded and _new_opportunity(facts, deal, policy):
+            continue
+        if not products_compatible(facts.products, deal.products):
+            if threaded:
+                pass
+            elif "contact" in cand.reasons and not deal.is_closed:
+                # The same person changing what they want to buy is the same deal, held less firmly.
+                cand.score = CONTACT_OTHER_PRODUCT
+                cand.reasons.append("other product")
+            else:
+                continue
+        elif facts.products and deal.products:
+            cand.score = min(1.0, cand.score + EXTRA_EVIDENCE)
+            cand.reasons.append("product")
+        out[deal_id] = cand
+    return out
+
+
+def semantic_candidates(facts: MessageFacts, hits: Iterable[tuple[int, float]], index: DealIndex,
+                        policy: MatchPolicy) -> dict[int, Candidate]:
+    """Deals the embedding search found, kept only where the company agrees (or nothing names one)."""
+    out: dict[int, Candidate] = {}
+    for deal_id, similarity in hits:
+        deal = index.profiles.get(deal_id)
+        if deal is None or deal.is_closed or similarity < policy.semantic_min_similarity:
+            continue
+        if not products_compatible(facts.products, deal.products):
+            continue
+        company = company_similarity(facts.company_key, deal.company_key)
+        anonymous = not facts.company_key and not facts.external_domains
+        if company >= 75.0 or (anonymous and similarity >= policy.semantic_alone_similarity):
+            out[deal_id] = Candidate(deal_id, SEMANTIC, [f"semantic {similarity:.2f}"])
+    return out
+
+
+def best_candidate(candidates: dict[int, Candidate], index: DealIndex) -> Candidate | None:
+    """Highest score; ties go to open deals, then to the most recently active one."""
+    if not candidates:
+        return None
+
+    def rank(c: Candidate) -> tuple[float, int, float, int]:
+        deal = index.profiles[c.deal_id]
+        last = deal.last_activity_at.timestamp() if deal.last_activity_at else 0.0
+        return (round(c.score, 6), int(not deal.is_closed), last, c.deal_id)
+
+    return max(candidates.values(), key=rank)
+
+
+def can_create(facts: MessageFacts, policy: MatchPolicy) -> bool:
+    """A confident deal message that names a customer (a person, a domain or a company)."""
+    x = facts.extraction
+    if not x.is_deal_related or x.confidence < policy.create_threshold:
+        return False
+    return bool(facts.external_emails or facts.company_key or facts.company_domain)
+
+
+def required_score(facts: MessageFacts, policy: MatchPolicy) -> float:
+    x = facts.extraction
+    if x.is_deal_related and x.confidence >= policy.create_threshold:
+        return policy.link_score
+    if x.is_deal_related:
+        return policy.weak_link_score
+    if x.confidence >= policy.unrelated_contact_confidence:
+        return CONTACT
+    return policy.unrelated_link_score
+
+
+def decide(facts: MessageFacts, candidates: dict[int, Candidate], index: DealIndex,
+           policy: MatchPolicy) -> Decision:
+    best = best_candidate(candidates, index)
+    if best is not None and best.score >= required_score(facts, policy):
+        return Decision("link", best.deal_id, best.score, tuple(best.reasons))
+    if can_create(facts, policy):
+        return Decision("create", None, facts.extraction.confidence, ("new deal",))
+    return Decision("skip", None, best.score if best else 0.0, tuple(best.reasons) if best else ())

@@ -1,0 +1,325 @@
+"""Matching a workspace's newly extracted mail and meetings to deals, end to end.
+
+Reads the captured rows that were extracted since they were last matched,
+decides for each (oldest first) with the linker, writes through
+`storage.deal_writes`, then merges duplicates among the deals it touched.
+Running it again with nothing new changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.engine import Connection
+
+from vectoros_pipelines.matching.deal_index import DealIndex
+from vectoros_pipelines.matching.deal_state import DealFields, fold_evidence
+from vectoros_pipelines.matching.duplicates import find_duplicates
+from vectoros_pipelines.matching.evidence import (
+    MessageFacts,
+    SourceRef,
+    WorkspaceParties,
+    facts_from_email_row,
+    facts_from_event_row,
+)
+from vectoros_pipelines.matching.linker import (
+    Decision,
+    MatchPolicy,
+    decide,
+    gather_candidates,
+    semantic_candidates,
+)
+from vectoros_pipelines.matching.products import product_items
+from vectoros_pipelines.storage import deal_writes
+from vectoros_pipelines.storage.schema import (
+    captured_calendar_events,
+    captured_emails,
+    deals,
+    users,
+    workspaces,
+)
+from vectoros_pipelines.storage.workspaces import Workspace
+from vectoros_pipelines.vectors.embedder import Embedder
+from vectoros_pipelines.vectors.index import VectorIndex
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500  # messages per transaction: small enough to retry, large enough to amortise commits
+
+_EMAIL_COLUMNS = (
+    captured_emails.c.id, captured_emails.c.message_key, captured_emails.c.subject,
+    captured_emails.c.normalized_subject, captured_emails.c.thread_key, captured_emails.c.in_reply_to,
+    captured_emails.c.references, captured_emails.c.participants, captured_emails.c.direction,
+    captured_emails.c.sent_at, captured_emails.c.is_deal_related, captured_emails.c.confidence,
+    captured_emails.c.deal_id, captured_emails.c.extracted_data,
+)
+_EVENT_COLUMNS = (
+    captured_calendar_events.c.id, captured_calendar_events.c.uid, captured_calendar_events.c.summary,
+    captured_calendar_events.c.starts_at, captured_calendar_events.c.organizer_email,
+    captured_calendar_events.c.organizer_name, captured_calendar_events.c.attendees,
+    captured_calendar_events.c.is_deal_related, captured_calendar_events.c.confidence,
+    captured_calendar_events.c.deal_id, captured_calendar_events.c.extracted_data,
+)
+_ACTIVITY_KIND = {"inbound": "email_in", "outbound": "email_out", "internal": "email_internal",
+                  "meeting": "meeting"}
+
+
+@dataclass
+class MatchReport:
+    examined: int = 0
+    linked: int = 0
+    created: int = 0
+    merged: int = 0
+    skipped: int = 0
+    semantic_searches: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)  # which evidence decided the links
+
+    def as_metadata(self) -> dict[str, int | float]:
+        return {"examined": self.examined, "linked": self.linked, "created": self.created, "merged": self.merged,
+                "skipped": self.skipped, "semantic_searches": self.semantic_searches,
+                "seconds": round(self.seconds, 3)}
+
+
+def _pending(table: Any) -> Any:
+    # Re-extraction (a changed message) sets a newer extracted_at: such rows are matched again.
+    return (table.c.status == "processed") & or_(
+        table.c.matched_at.is_(None), table.c.extracted_at > table.c.matched_at)
+
+
+def load_pending(conn: Connection, workspace_id: int, parties: WorkspaceParties) -> list[MessageFacts]:
+    """This workspace's extracted but unmatched emails and events, oldest first."""
+    facts = [facts_from_email_row(r._mapping, parties) for r in conn.execute(
+        select(*_EMAIL_COLUMNS).where(captured_emails.c.workspace_id == workspace_id, _pending(captured_emails)))]
+    facts += [facts_from_event_row(r._mapping, parties) for r in conn.execute(
+        select(*_EVENT_COLUMNS).where(captured_calendar_events.c.workspace_id == workspace_id,
+                                      _pending(captured_calendar_events)))]
+    facts.sort(key=lambda f: (f.occurred_at, f.ref.kind, f.ref.row_id))
+    return facts
+
+
+def workspace_parties(conn: Connection, workspace: Workspace) -> WorkspaceParties:
+    emails = frozenset(r[0].lower() for r in conn.execute(
+        select(users.c.email).where(users.c.workspace_id == workspace.id)))
+    return WorkspaceParties(tuple(workspace.domains), emails)
+
+
+class _Session:
+    """One matching run: the deal index, each touched deal's evidence, and writes batched per chunk."""
+
+    def __init__(self, conn: Connection, workspace_id: int, parties: WorkspaceParties, *,
+                 load_index: bool = True) -> None:
+        self.workspace_id = workspace_id
+        self.parties = parties
+        self.index = DealIndex()
+        self.corrections: dict[int, dict[str, Any]] = {}
+        self.evidence: dict[int, dict[SourceRef, MessageFacts]] = {}
+        self.dirty: set[int] = set()
+        self.touched: set[int] = set()
+        self.pending_links: dict[int, list[deal_writes.LinkedItem]] = {}
+        self.unlinked: list[SourceRef] = []
+        if load_index:
+            self._load(conn)
+
+    def _load(self, conn: Connection) -> None:
+        for row in conn.execute(select(deals).where(deals.c.workspace_id == self.workspace_id,
+                                                    deals.c.merged_into.is_(None))):
+            fields = DealFields(**{name: getattr(row, name) for name in DealFields.__dataclass_fields__
+                                   if name != "sources"})
+            self.index.set_fields(row.id, fields, product_items(row.product))
+            self.corrections[row.id] = dict(row.corrections or {})
+        for row in conn.execute(select(*_EMAIL_COLUMNS).where(
+                captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_not(None))):
+            if row.deal_id in self.index.profiles:
+                self.index.add_message(row.deal_id, facts_from_email_row(row._mapping, self.parties))
+        for row in conn.execute(select(*_EVENT_COLUMNS).where(
+                captured_calendar_events.c.workspace_id == self.workspace_id,
+                captured_calendar_events.c.deal_id.is_not(None))):
+            if row.deal_id in self.index.profiles:
+                self.index.add_message(row.deal_id, facts_from_event_row(row._mapping, self.parties))
+
+    def deal_evidence(self, conn: Connection, deal_id: int) -> dict[SourceRef, MessageFacts]:
+        """The messages linked to a deal, read once per run when the deal is first touched."""
+        if deal_id not in self.evidence:
+            items = [facts_from_email_row(r._mapping, self.parties) for r in conn.execute(
+                select(*_EMAIL_COLUMNS).where(captured_emails.c.workspace_id == self.workspace_id,
+                                              captured_emails.c.deal_id == deal_id))]
+            items += [facts_from_event_row(r._mapping, self.parties) for r in conn.execute(
+                select(*_EVENT_COLUMNS).where(captured_calendar_events.c.workspace_id == self.workspace_id,
+                                              captured_calendar_events.c.deal_id == deal_id))]
+            self.evidence[deal_id] = {f.ref: f for f in items}
+        return self.evidence[deal_id]
+
+    def link(self, conn: Connection, deal_id: int, facts: MessageFacts) -> None:
+        previous = facts.deal_id
+        if previous is not None and previous != deal_id and previous in self.index.profiles:
+            self.deal_evidence(conn, previous).pop(facts.ref, None)
+            self.dirty.add(previous)
+        self.deal_evidence(conn, deal_id)[facts.ref] = facts
+        self.index.add_message(deal_id, facts)
+        self._observe(deal_id, facts)
+        self.dirty.add(deal_id)
+        self.touched.add(deal_id)
+        self.pending_links.setdefault(deal_id, []).append(deal_writes.LinkedItem(
+            ref=facts.ref, occurred_at=facts.occurred_at, kind=_ACTIVITY_KIND.get(facts.direction, "email_in"),
+            summary=facts.subject[:500] or None,
+            participants=[{"email": e} for e in facts.external_emails]))
+
+    def _observe(self, deal_id: int, facts: MessageFacts) -> None:
+        """Keeps the profile current between flushes (status, products) so the next decision sees them."""
+        profile = self.index.profiles[deal_id]
+        x = facts.extraction
+        profile.products = tuple(dict.fromkeys(profile.products + facts.products))
+        outcome = x.outcome or {"closed_won": "won", "closed_lost": "lost"}.get(x.stage_hint or "")
+        if outcome in ("won", "lost"):
+            profile.status, profile.closed_at = outcome, facts.occurred_at
+        if x.amount:
+            profile.value = x.amount
+        if profile.last_activity_at is None or facts.occurred_at > profile.last_activity_at:
+            profile.last_activity_at = facts.occurred_at
+
+    def create(self, conn: Connection, facts: MessageFacts, now: datetime) -> int:
+        fields = fold_evidence([facts])
+        source = "calendar" if facts.ref.kind == "event" else "email"
+        deal_id = deal_writes.create_deal(conn, self.workspace_id, fields, confidence=facts.extraction.confidence,
+                                          source=source, now=now)
+        self.evidence[deal_id] = {}
+        self.corrections[deal_id] = {}
+        self.index.set_fields(deal_id, fields, facts.products)
+        self.link(conn, deal_id, facts)
+        return deal_id
+
+    def refold(self, conn: Connection, deal_id: int, now: datetime) -> None:
+        fields = fold_evidence(self.deal_evidence(conn, deal_id).values(), self.corrections.get(deal_id))
+        deal_writes.update_deal_fields(conn, self.workspace_id, deal_id, fields, now=now)
+        self.index.set_fields(deal_id, fields, product_items(fields.product))
+
+    def flush(self, conn: Connection, now: datetime) -> None:
+        for deal_id, items in self.pending_links.items():
+            deal_writes.link_items(conn, self.workspace_id, deal_id, items, now=now)
+        for deal_id in sorted(self.dirty):
+            if deal_id in self.index.profiles:
+                self.refold(conn, deal_id, now)
+        deal_writes.mark_matched(conn, self.workspace_id, self.unlinked, now=now)
+        self.pending_links.clear()
+        self.dirty.clear()
+        self.unlinked.clear()
+
+
+def _query_text(facts: MessageFacts) -> str:
+    x = facts.extraction
+    parts = [x.company or "", x.product or "", facts.subject, x.contact_name or "", " ".join(facts.participant_names)]
+    return " | ".join(p for p in parts if p)
+
+
+def match_workspace(engine: Engine, workspace: Workspace, *, index: VectorIndex | None = None,
+                    embedder: Embedder | None = None, create_threshold: float = 0.8,
+                    policy: MatchPolicy | None = None) -> MatchReport:
+    """Links each newly extracted email and event of the workspace to a deal (creating deals only above
+    `create_threshold`), then auto-merges duplicates. Idempotent."""
+    started = time.perf_counter()
+    policy = policy or MatchPolicy(create_threshold=create_threshold)
+    report = MatchReport()
+    with engine.connect() as conn:
+        parties = workspace_parties(conn, workspace)
+        pending = load_pending(conn, workspace.id, parties)
+        session = _Session(conn, workspace.id, parties)
+    semantic = index is not None and embedder is not None and index.count(workspace.id) > 0
+    report.examined = len(pending)
+    for start in range(0, len(pending), CHUNK):
+        now = datetime.now(UTC)
+        with engine.begin() as conn:
+            for facts in pending[start:start + CHUNK]:
+                decision = _decide(facts, session, policy, index if semantic else None, embedder, report)
+                if decision.action == "link" and decision.deal_id is not None:
+                    session.link(conn, decision.deal_id, facts)
+                    report.linked += 1
+                    for reason in decision.reasons[:1]:
+                        report.reasons[reason] = report.reasons.get(reason, 0) + 1
+                elif decision.action == "create":
+                    session.create(conn, facts, now)
+                    report.created += 1
+                else:
+                    session.unlinked.append(facts.ref)
+                    report.skipped += 1
+            session.flush(conn, now)
+    report.merged = _merge_duplicates(engine, workspace.id, session, index)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _decide(facts: MessageFacts, session: _Session, policy: MatchPolicy, index: VectorIndex | None,
+            embedder: Embedder | None, report: MatchReport) -> Decision:
+    candidates = gather_candidates(facts, session.index, policy)
+    decision = decide(facts, candidates, session.index, policy)
+    # Embeddings only where nothing stronger decided: a message about to start a new deal.
+    if decision.action == "create" and index is not None and embedder is not None:
+        report.semantic_searches += 1
+        vector = embedder.encode([_query_text(facts)])[0]
+        hits = [(h.deal_id, h.score) for h in index.search(session.workspace_id, vector, limit=5)]
+        extra = semantic_candidates(facts, hits, session.index, policy)
+        if extra:
+            decision = decide(facts, candidates | extra, session.index, policy)
+    return decision
+
+
+def _merge_duplicates(engine: Engine, workspace_id: int, session: _Session, index: VectorIndex | None) -> int:
+    if not session.touched:
+        return 0
+    with engine.begin() as conn:
+        never = deal_writes.unmerged_pairs(conn, workspace_id)
+        plans = find_duplicates(session.index, session.touched, never)
+        merged: dict[int, int] = {}
+        now = datetime.now(UTC)
+        for plan in plans:
+            winner = plan.winner_id
+            while winner in merged:
+                winner = merged[winner]
+            loser = plan.loser_id
+            if loser in merged or loser == winner:
+                continue
+            deal_writes.merge_deals(conn, workspace_id, winner, loser, reasons=plan.reasons, now=now)
+            winner_evidence = session.deal_evidence(conn, winner)
+            winner_evidence.update(session.deal_evidence(conn, loser))
+            session.evidence.pop(loser, None)
+            session.corrections[winner] = session.corrections.get(loser, {}) | session.corrections.get(winner, {})
+            session.index.remove_deal(loser, winner)
+            session.refold(conn, winner, now)
+            merged[loser] = winner
+    if merged and index is not None:
+        index.delete_deals(workspace_id, sorted(merged))
+    return len(merged)
+
+
+def unmerge_deal(engine: Engine, workspace_id: int, deal_id: int, actor: str) -> int:
+    """Undoes an auto or manual merge of `deal_id`; both deals' fields are derived again from their own
+    messages. Returns the deal it had been merged into. The pair is never auto-merged again."""
+    with engine.begin() as conn:
+        winner = deal_writes.restore_merge(conn, workspace_id, deal_id, actor=actor)
+        _refold_deals(conn, workspace_id, [winner, deal_id])
+    return winner
+
+
+def merge_deals(engine: Engine, workspace_id: int, winner_id: int, loser_id: int, actor: str) -> None:
+    """A person's merge: the loser's messages join the winner, whose fields are derived again."""
+    with engine.begin() as conn:
+        deal_writes.merge_deals(conn, workspace_id, winner_id, loser_id, actor=actor, reasons=["manual"])
+        _refold_deals(conn, workspace_id, [winner_id])
+
+
+def _refold_deals(conn: Connection, workspace_id: int, deal_ids: Iterable[int]) -> None:
+    domains = conn.execute(select(workspaces.c.domains).where(workspaces.c.id == workspace_id)).scalar_one()
+    emails = frozenset(r[0] for r in conn.execute(select(users.c.email).where(users.c.workspace_id == workspace_id)))
+    session = _Session(conn, workspace_id, WorkspaceParties(tuple(domains), emails), load_index=False)
+    now = datetime.now(UTC)
+    for deal_id in deal_ids:
+        row = conn.execute(select(deals.c.corrections).where(
+            deals.c.workspace_id == workspace_id, deals.c.id == deal_id)).first()
+        session.corrections[deal_id] = dict((row.corrections if row else None) or {})
+        session.refold(conn, deal_id, now)

@@ -1,0 +1,1 @@
+"""Deal embeddings: the MiniLM embedder and the Qdrant index of deal vectors."""
