@@ -43,7 +43,8 @@ def score_deals(
     if not rows:
         return []
     probabilities = model.predict(rows)
+    drivers = model.drivers(rows)
     return [
-        HealthScore(d.id, float(p), model.drivers(row), row)
-        for d, p, row in zip(targets, probabilities, rows, strict=True)
+        HealthScore(d.id, float(p), why, row)
+        for d, p, why, row in zip(targets, probabilities, drivers, rows, strict=True)
     ]

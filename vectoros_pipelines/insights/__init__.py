@@ -1,0 +1,1 @@
+"""Autonomous insights: pure rules over deals, health, forecasts and feedback."""
