@@ -445,7 +445,11 @@ def decode_text(data: bytes, declared: str | None, warnings: list[str]) -> str:
     candidates = [codec]
     if codec == "ascii":
         candidates = ["ascii", "utf_8"]
-    if codec in _SUPERSET:
+    elif codec == "latin_1":
+        # latin-1 accepts any byte, so the superset must be tried first: mailers label
+        # windows-1252 text (€, curly quotes) as iso-8859-1 all the time (WHATWG does the same).
+        candidates = ["cp1252", "latin_1"]
+    if codec in _SUPERSET and _SUPERSET[codec] not in candidates:
         candidates.append(_SUPERSET[codec])
     for candidate in candidates:
         try:
