@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select, update
 
-from tests.matching.builders import Mail, deal_of, deal_result, make_workspace, not_deal, store_event, store_mail
+from tests.matching.builders import (
+    Mail,
+    deal_of,
+    deal_result,
+    make_workspace,
+    not_deal,
+    store_event,
+    store_mail,
+)
 from vectoros_pipelines.matching.service import match_workspace, unmerge_deal
 from vectoros_pipelines.storage.schema import activities, audit_log, deal_changes, deals
 

@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, select
 
 from vectoros_pipelines.storage.db import upsert
-from vectoros_pipelines.storage.schema import captured_calendar_events, captured_emails, deal_embeddings, deals
+from vectoros_pipelines.storage.schema import (
+    captured_calendar_events,
+    captured_emails,
+    deal_embeddings,
+    deals,
+)
 from vectoros_pipelines.storage.workspaces import Workspace
 from vectoros_pipelines.vectors.embedder import Embedder
 from vectoros_pipelines.vectors.index import DealVector, VectorIndex, point_id

@@ -1,0 +1,1 @@
+"""Scoring a pipeline run against a labelled scenario (`../shared/data/scenarios/README.md`)."""
