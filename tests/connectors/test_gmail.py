@@ -128,7 +128,7 @@ def test_expired_history_id_falls_back_to_a_full_window_resync(engine: Engine, w
     assert report.outcome == "ok", report.error
     assert any("expired" in note for note in report.notes)
     assert (report.new, report.updated) == (0, 3)  # refetched, not duplicated
-    assert h.row().cursor["history_id"] == "93655"
+    assert h.row().cursor["history_id"] == "93655"  # type: ignore[index]
     assert len(h.sink.rows) == 3
 
 
@@ -196,7 +196,7 @@ def test_message_deleted_between_list_and_get_is_skipped_and_counted(engine: Eng
 
     assert report.outcome == "ok", report.error
     assert (report.fetched, report.vanished, report.provider_total, report.gap) == (2, 1, 2, 0)
-    assert h.row().cursor["history_id"] == "93400"
+    assert h.row().cursor["history_id"] == "93400"  # type: ignore[index]
     assert "1 deleted at the source" in (h.logs()[-1].error or "")
 
 
