@@ -282,7 +282,8 @@ def test_seeds_and_industries_change_companies_and_products() -> None:
 def test_generation_is_fast() -> None:
     started = time.perf_counter()
     list(iter_labelled_messages(seed=99, n_deals=25))
-    assert time.perf_counter() - started < 2.0
+    # about 0.3 s on an idle 2-core machine; the margin absorbs a loaded CI box running tests in parallel
+    assert time.perf_counter() - started < 5.0
 
 
 def test_summary_counts_match_the_files(tmp_path: Path) -> None:

@@ -8,4 +8,10 @@ from vectoros_pipelines.demo.scenario import (
     iter_labelled_messages,
 )
 
-__all__ = ["LabelledMessage", "ScenarioSummary", "build_scenario", "generate_scenario", "iter_labelled_messages"]
+__all__ = [
+    "LabelledMessage",
+    "ScenarioSummary",
+    "build_scenario",
+    "generate_scenario",
+    "iter_labelled_messages",
+]

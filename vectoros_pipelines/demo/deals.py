@@ -703,7 +703,13 @@ class StoryWriter:
                 rng,
                 "won_internal",
                 "en",
-                self._fields(plan, team[0], amount=money.text if money else "signed"),
+                # internal mail is in English even for German-speaking customers
+                self._fields(
+                    plan,
+                    team[0],
+                    amount=money.text if money else "signed",
+                    demo=rng.choice(self.industry.demo_words),
+                ),
             )
             self._state(
                 new_mail(
