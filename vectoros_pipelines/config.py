@@ -38,9 +38,23 @@ def load_settings() -> Settings:
     )
 
 
+# The embedded instance: SQLite storage, and pools of one so Qdrant local mode (one process at a
+# time) and the SQLite warehouse never see two writers from concurrent runs.
+EMBEDDED_DAGSTER_YAML = """\
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
 def ensure_dagster_home() -> Path:
     """Points DAGSTER_HOME at $VECTOROS_HOME/dagster unless the operator chose one."""
     settings = load_settings()
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
-    return settings.dagster_home
+    config = Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml"
+    if not config.exists():
+        config.write_text(EMBEDDED_DAGSTER_YAML)
+    return Path(os.environ["DAGSTER_HOME"])

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from sqlalchemy import Engine
 
+from vectoros_pipelines.config import load_settings
 from vectoros_pipelines.extraction.base import Extractor
 from vectoros_pipelines.storage.db import get_engine
 from vectoros_pipelines.storage.workspaces import Workspace, get_workspace
+
+if TYPE_CHECKING:
+    from vectoros_pipelines.vectors.embedder import Embedder
+    from vectoros_pipelines.vectors.index import VectorIndex
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -47,8 +55,6 @@ class ExtractorResource(dg.ConfigurableResource):
     kind: str = "auto"  # auto | local | claude
 
     def build(self) -> Extractor:
-        import os
-
         choice = self.kind
         if choice == "auto":
             choice = "claude" if os.environ.get("ANTHROPIC_API_KEY") else "local"
@@ -61,3 +67,38 @@ class ExtractorResource(dg.ConfigurableResource):
 
             return LocalExtractor()
         raise ValueError(f"extractor kind must be auto, local or claude, not {self.kind!r}")
+
+
+_INDEXES: dict[str, VectorIndex] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+class VectorStore(dg.ConfigurableResource):
+    """Deal vectors in Qdrant: local mode under $VECTOROS_HOME/qdrant, or a server when QDRANT_URL is set.
+
+    Local mode admits one process at a time, so the index is opened once per process and
+    the assets that use it share the `vectors` concurrency pool (limit 1).
+    """
+
+    qdrant_url: str | None = None
+
+    def index(self) -> VectorIndex:
+        from vectoros_pipelines.vectors.index import VectorIndex
+
+        key = self.qdrant_url or os.environ.get("QDRANT_URL") or str(load_settings().qdrant_path)
+        with _INDEX_LOCK:
+            if key not in _INDEXES:
+                if self.qdrant_url:
+                    _INDEXES[key] = VectorIndex.server(self.qdrant_url, os.environ.get("QDRANT_API_KEY") or None)
+                else:
+                    _INDEXES[key] = VectorIndex.from_settings()
+            return _INDEXES[key]
+
+
+class EmbedderResource(dg.ConfigurableResource):
+    """all-MiniLM-L6-v2 on the CPU, loaded from the installed model package (never a hub), once per process."""
+
+    def get(self) -> Embedder:
+        from vectoros_pipelines.vectors.embedder import shared_embedder
+
+        return shared_embedder()

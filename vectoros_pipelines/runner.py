@@ -17,6 +17,8 @@ from vectoros_pipelines.storage.workspaces import get_workspace
 from vectoros_pipelines.workspace_admin import register_partition
 
 CAPTURE_ASSETS = ("captured_emails", "captured_calendar_events")
+# Step-by-step logs stay in the Dagster instance (visible in the UI); the terminal shows progress only.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass
@@ -34,9 +36,7 @@ class RunSummary:
 
 def _record(summary: RunSummary, result: dg.ExecuteInProcessResult) -> None:
     for event in result.get_asset_materialization_events():
-        materialization = event.asset_materialization
-        if materialization is None:
-            continue
+        materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
         name = materialization.asset_key.to_user_string()
         summary.metadata[name] = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
     for event in result.all_events:
@@ -75,7 +75,7 @@ def run_workspace(
             say(f"capture {month}")
             result = job.execute_in_process(
                 instance=instance, partition_key=capture_key(slug, month),
-                asset_selection=[dg.AssetKey(a) for a in CAPTURE_ASSETS], raise_on_error=False,
+                asset_selection=[dg.AssetKey(a) for a in CAPTURE_ASSETS], raise_on_error=False, run_config=QUIET,
                 tags={"vectoros/workspace": slug, "vectoros/trigger": "cli"},
             )
             summary.capture_runs += 1
@@ -83,7 +83,7 @@ def run_workspace(
         downstream = downstream_asset_keys(defs)
         if downstream:
             say("extract, match, score, forecast")
-            run_config = {"resources": {"clock": {"config": {"as_of": as_of.isoformat() if as_of else None}}}}
+            run_config = QUIET | {"resources": {"clock": {"config": {"as_of": as_of.isoformat() if as_of else None}}}}
             result = job.execute_in_process(
                 instance=instance, partition_key=slug, asset_selection=downstream, raise_on_error=False,
                 run_config=run_config, tags={"vectoros/workspace": slug, "vectoros/trigger": "cli"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.conftest import FIXTURES, SHARED_DATA
@@ -92,20 +91,26 @@ def test_calendar_import_expands_series_and_quarantines_broken_file(engine: Engi
     ws = _workspace(engine)
     report = import_calendar_source(engine, ws, CALENDAR)
     assert report.counts.new == 7  # one demo + six weekly occurrences
-    assert report.counts.quarantined == 1
-    assert "broken.ics" in report.counts.errors[0]
+    assert report.counts.quarantined == 2
+    errors = sorted(report.counts.errors)
+    assert "broken.ics" in errors[0] and "DTSTART missing" in errors[0]
+    assert "not-a-calendar.ics" in errors[1] and "not an iCalendar file" in errors[1]
     again = import_calendar_source(engine, ws, CALENDAR)
     assert again.counts.new == 0
-    assert _count(engine, captured_calendar_events, ws) == 8
+    assert _count(engine, captured_calendar_events, ws) == 9
 
 
-@pytest.mark.parametrize("archive", ["enron-crlf-250"])
-def test_real_mail_imports_without_stopping(engine: Engine, archive: str) -> None:
+def test_real_mail_imports_without_stopping(engine: Engine) -> None:
     ws = _workspace(engine)
-    report = import_mail_source(engine, ws, SHARED_DATA / "mail" / archive)
-    assert report.items == 250
-    assert report.counts.new + report.counts.quarantined == report.items - report.counts.unchanged
+    folder = SHARED_DATA / "mail" / "enron-crlf-250"
+    report = import_mail_source(engine, ws, folder)
+    # 250 real messages; the folder's LICENSE and SOURCE.txt are not mail and are quarantined, named.
+    assert (report.items, report.counts.new, report.counts.quarantined) == (252, 250, 2)
+    assert sorted(e.split(":")[0] for e in report.counts.errors) == ["LICENSE_palimpzest_MIT.txt", "SOURCE.txt"]
     with engine.connect() as conn:
         listed = conn.execute(select(func.count()).select_from(source_items)
                               .where(source_items.c.workspace_id == ws.id)).scalar_one()
-    assert listed == 250
+        months = conn.execute(select(func.count(func.distinct(captured_emails.c.month)))
+                              .where(captured_emails.c.workspace_id == ws.id)).scalar_one()
+    assert listed == 252
+    assert months > 10

@@ -1,7 +1,5 @@
 """Raw capture, partitioned by workspace × month: the path historical backfills take."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from vectoros_pipelines.capture.calendar_capture import capture_calendar_month

@@ -1,7 +1,5 @@
 """Extraction: what each new message and event says about a deal (per workspace)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import dagster as dg

@@ -13,7 +13,8 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from vectoros_pipelines.cli import capture, workspace
+from vectoros_pipelines.cli import capture, intelligence, workspace
+from vectoros_pipelines.cli import integrations as integrations_cli
 from vectoros_pipelines.cli.common import console, fail, load_workspace, user_errors
 from vectoros_pipelines.cli.demo import demo
 from vectoros_pipelines.storage.db import get_engine
@@ -31,6 +32,11 @@ app.add_typer(capture.app, name="import")
 export_app = typer.Typer(help="Export what the pipeline produced.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.command("demo")(demo)
+capture.app.command("crm")(intelligence.import_crm_command)
+app.command("forecast")(intelligence.forecast_command)
+app.command("backtest")(intelligence.backtest_command)
+app.add_typer(integrations_cli.app, name="integrations")
+app.add_typer(integrations_cli.connect_app, name="connect")
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -1,7 +1,5 @@
 """The hourly monitor and the 08:00 forecast, per workspace."""
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 

@@ -1,7 +1,5 @@
 """Sensors that notice new or changed files in registered sources and request capture runs."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from vectoros_pipelines.capture.scan import scan_sources

@@ -1,7 +1,5 @@
 """Keeps the `workspaces` dynamic partitions in step with the workspaces table."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from vectoros_pipelines.partitions import workspace_partitions

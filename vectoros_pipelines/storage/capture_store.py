@@ -181,8 +181,8 @@ def store_emails(
             row = {"workspace_id": row["workspace_id"], "message_key": key, "labels": labels, "updated_at": now}
         updates.append(row)
         counts.updated += 1
-    if inserts:
-        conn.execute(captured_emails.insert(), inserts)
+    for group in _by_columns(inserts):
+        conn.execute(captured_emails.insert(), group)
     for group in _by_columns(updates):
         upsert(conn, captured_emails, group, key=["workspace_id", "message_key"])
     return counts
