@@ -109,6 +109,13 @@ def phrase_close_date(
         options.append(
             ("bis Monatsende" if language == "de" else "by the end of this month", month_end(sent))
         )
+    if 2 <= days_ahead <= 13:
+        weekday = target.weekday() if target.weekday() < 5 else 4
+        when = next_weekday(sent, weekday)
+        if language == "de":
+            options.append((f"bis nächsten {WEEKDAYS_DE[weekday]}", when))
+        else:
+            options.append((f"by next {calendar.day_name[weekday]}", when))
     return rng.choice(options)
 
 

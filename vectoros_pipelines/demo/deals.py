@@ -576,6 +576,8 @@ class StoryWriter:
                 money = self._amount(revised_value, plan, lang)
                 sent = business_time(rng, day, rep, last.sent)
                 target = (deal.close_date or sent.date()) + timedelta(days=rng.randint(0, 10))
+                if rng.random() < 0.3:  # a short "sign by next Friday" push
+                    target = sent.date() + timedelta(days=rng.randint(3, 11))
                 if target <= sent.date():
                     target = sent.date() + timedelta(days=rng.randint(10, 30))
                 close = phrase_close_date(rng, sent.date(), target, lang, us=deal.company.country == "US")
