@@ -41,12 +41,12 @@ INDUSTRIES: dict[str, Industry] = {
         seller_suffixes=(" Analytics", " Cloud", " Software", "", " Labs", " HQ"),
         seller_tld="io",
         products=(
-            Product("Starter plan", "Starter-Paket", 4_000, 12_000, 500),
-            Product("Growth plan", "Growth-Paket", 15_000, 48_000, 500),
-            Product("Enterprise plan", "Enterprise-Lizenz", 60_000, 400_000, 1_000, multi_year=True),
-            Product("Data Connectors add-on", "Datenkonnektoren-Modul", 8_000, 30_000, 500),
+            Product("Launch edition", "Launch-Edition", 4_000, 12_000, 500),
+            Product("Scale edition", "Scale-Edition", 15_000, 48_000, 500),
+            Product("Enterprise edition", "Enterprise-Edition", 60_000, 400_000, 1_000, multi_year=True),
+            Product("Integration Hub add-on", "Integration-Hub-Modul", 8_000, 30_000, 500),
             Product("SSO & Audit pack", "SSO- und Audit-Paket", 10_000, 36_000, 1_000),
-            Product("Premium Support", "Premium-Support", 9_000, 40_000, 1_000),
+            Product("24/7 Priority Support", "24/7-Priority-Support", 9_000, 40_000, 1_000),
         ),
         customer_nouns=(
             " Health",
