@@ -86,26 +86,29 @@ class HealthModel:
 def describe(feature: str, f: Mapping[str, float | str]) -> str:
     """A driver in the words a rep would use."""
     v = f.get(feature)
-    n = int(float(v)) if isinstance(v, int | float) else 0
+    x = float(v) if isinstance(v, int | float) else 0.0
+    n = int(x)
+    s = "" if n == 1 else "s"
     texts = {
-        "days_since_last_activity": f"no activity for {n} days" if n else "activity today",
-        "activities_7d": f"{n} activities in the last 7 days",
-        "activities_30d": f"{n} activities in the last 30 days",
-        "inbound_30d": f"{n} replies from the buyer in 30 days",
-        "outbound_30d": f"{n} messages sent in 30 days",
-        "inbound_share_30d": f"buyer wrote {round(100 * float(v or 0))}% of recent messages",
-        "distinct_contacts": f"{n} contact{'s' if n != 1 else ''} engaged",
-        "meetings_held": f"{n} meeting{'s' if n != 1 else ''} held",
-        "meetings_booked": "a next meeting is booked" if n else "no next meeting booked",
-        "stage_age_days": f"{n} days in the current stage",
-        "close_date_slips": f"close date slipped {n} time{'s' if n != 1 else ''}",
-        "log_value_vs_median": f"amount {np.exp(float(v or 0)):.1f}× the workspace's median deal",
-        "deal_age_days": f"open for {n} days",
-        "owner_win_rate": f"owner wins {round(100 * float(v or 0))}% of deals",
-        "has_company": "account known" if v else "no account on the deal",
-        "product": f"product {f.get('product')}",
+        "days_since_last_activity": lambda: f"no activity for {n} days" if n else "activity today",
+        "activities_7d": lambda: f"{n} activities in the last 7 days",
+        "activities_30d": lambda: f"{n} activities in the last 30 days",
+        "inbound_30d": lambda: f"{n} replies from the buyer in 30 days",
+        "outbound_30d": lambda: f"{n} messages sent in 30 days",
+        "inbound_share_30d": lambda: f"buyer wrote {round(100 * x)}% of recent messages",
+        "distinct_contacts": lambda: f"{n} contact{s} engaged",
+        "meetings_held": lambda: f"{n} meeting{s} held",
+        "meetings_booked": lambda: "a next meeting is booked" if n else "no next meeting booked",
+        "stage_age_days": lambda: f"{n} days in the current stage",
+        "close_date_slips": lambda: f"close date slipped {n} time{s}",
+        "log_value_vs_median": lambda: f"amount {np.exp(x):.1f}× the workspace's median deal",
+        "deal_age_days": lambda: f"open for {n} days",
+        "owner_win_rate": lambda: f"owner wins {round(100 * x)}% of deals",
+        "has_company": lambda: "account known" if x else "no account on the deal",
+        "product": lambda: f"product {f.get('product')}",
     }
-    return texts.get(feature, feature)
+    text = texts.get(feature)
+    return text() if text else feature
 
 
 def _estimator() -> Pipeline:
