@@ -39,15 +39,24 @@ def client(timeout: int = 10) -> DagsterGraphQLClient:
     return DagsterGraphQLClient(host, port_number=port, timeout=timeout)
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _unavailable(exc: Exception) -> DagsterUnavailable:
     host, port = webserver_address()
-    cause = exc.__cause__ or exc.__context__
-    if isinstance(exc, requests.ConnectionError | ConnectionError) or isinstance(
-            cause, requests.ConnectionError | ConnectionError):
+    if any(isinstance(c, requests.ConnectionError | ConnectionError) for c in _causes(exc)):
         return DagsterUnavailable(
             f"the Dagster webserver is not running at http://{host}:{port} — start it with "
             f"`dagster dev -w workspace.yaml` (or set DAGSTER_WEBSERVER_HOST / DAGSTER_WEBSERVER_PORT)")
-    return DagsterUnavailable(f"Dagster at http://{host}:{port} refused the request: {exc}")
+    # The client's message embeds the whole GraphQL query; its first line and the body say what went wrong.
+    detail = " ".join(str(a) for a in exc.args[1:]) or str(exc).splitlines()[0]
+    return DagsterUnavailable(f"Dagster at http://{host}:{port} refused the request: {detail[:500]}")
 
 
 def current_capture_partition(workspace_slug: str, today: datetime | None = None) -> dict[str, str]:
