@@ -1,4 +1,4 @@
-"""The deal-relatedness classifier: TF-IDF over words and characters plus hand features, into a calibrated
+"""The deal-relatedness classifier: TF-IDF over words plus hand features, into a calibrated
 logistic regression. `fit` is used by the training script and by tests that train on one scenario and
 score another; `load_shipped` reads the model file that ships in the package."""
 
@@ -22,9 +22,8 @@ from vectoros_pipelines.extraction.message_view import MessageView
 
 MODEL_VERSION = "deal-clf-v1"
 MODEL_PATH = Path(__file__).parent / "models" / f"{MODEL_VERSION}.joblib"
-# Characters n-grams catch German compounds and inflections ("Angebots", "Vertragsentwurf")
-# that word n-grams split badly; reading only the head of the text keeps them cheap.
-CHAR_HEAD_CHARS = 1000
+# Character n-grams would catch German compounds better, but cost ~1.3 ms a message (the extractor's
+# whole budget); word n-grams plus the en/de hand features (stage words, money) carry the language.
 # Hand features are few and strong; scaled up so the L2 penalty does not drown them among ~50k n-grams.
 HAND_WEIGHT = 3.0
 
@@ -32,7 +31,6 @@ HAND_WEIGHT = 3.0
 @dataclass
 class DealClassifier:
     word: TfidfVectorizer
-    char: TfidfVectorizer
     model: CalibratedClassifierCV
     version: str = MODEL_VERSION
     summary: dict[str, Any] = field(default_factory=dict)
@@ -41,7 +39,7 @@ class DealClassifier:
         texts = [v.classifier_text for v in views]
         hand = np.vstack([hand_features(v) for v in views]) * HAND_WEIGHT
         return sparse.hstack(
-            [self.word.transform(texts), self.char.transform([t[:CHAR_HEAD_CHARS] for t in texts]), sparse.csr_matrix(hand)],
+            [self.word.transform(texts), sparse.csr_matrix(hand)],
             format="csr",
         )
 
@@ -52,32 +50,24 @@ class DealClassifier:
         return self.model.predict_proba(self._matrix(views))[:, 1]
 
 
-def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    word = TfidfVectorizer(
-        lowercase=True, ngram_range=(1, 2), min_df=2, max_features=30000, sublinear_tf=True,
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        lowercase=True, ngram_range=(1, 2), min_df=2, max_features=40000, sublinear_tf=True,
         token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b", dtype=np.float32,
     )
-    char = TfidfVectorizer(
-        lowercase=True, analyzer="char_wb", ngram_range=(3, 5), min_df=3, max_features=30000, sublinear_tf=True,
-        dtype=np.float32,
-    )
-    return word, char
 
 
 def fit(views: Sequence[MessageView], labels: Sequence[int], *, summary: dict[str, Any] | None = None) -> DealClassifier:
     """Train deterministically: same views and labels → same model."""
-    word, char = _vectorizers()
-    texts = [v.classifier_text for v in views]
-    word.fit(texts)
-    char.fit([t[:CHAR_HEAD_CHARS] for t in texts])
-    for vectorizer in (word, char):
-        # the pruned-terms set is large, unused at predict time, and pickles in hash order (not reproducible)
-        vectorizer.stop_words_ = set()
+    word = _vectorizer()
+    word.fit([v.classifier_text for v in views])
+    # the pruned-terms set is large, unused at predict time, and pickles in hash order (not reproducible)
+    word.stop_words_ = set()
     base = LogisticRegression(C=2.0, max_iter=2000, class_weight="balanced", solver="liblinear")
     # Sigmoid calibration on cross-validated predictions: the matcher creates deals at confidence 0.8,
     # so the probability has to mean what it says, not just rank well.
     model = CalibratedClassifierCV(base, method="sigmoid", cv=5, ensemble=False)
-    classifier = DealClassifier(word, char, model, summary=dict(summary or {}))
+    classifier = DealClassifier(word, model, summary=dict(summary or {}))
     model.fit(classifier._matrix(views), np.asarray(labels))
     return classifier
 
@@ -85,7 +75,7 @@ def fit(views: Sequence[MessageView], labels: Sequence[int], *, summary: dict[st
 def save(classifier: DealClassifier, path: Path = MODEL_PATH) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(
-        {"version": classifier.version, "word": classifier.word, "char": classifier.char, "model": classifier.model,
+        {"version": classifier.version, "word": classifier.word, "model": classifier.model,
          "summary": classifier.summary, "features": FEATURE_NAMES},
         path, compress=3,
     )
@@ -97,4 +87,4 @@ def load(path: Path = MODEL_PATH) -> DealClassifier:
     if tuple(data["features"]) != FEATURE_NAMES:
         raise ValueError(f"model {path.name} was trained with other hand features; retrain with "
                          "`python -m vectoros_pipelines.extraction.training.train`")
-    return DealClassifier(data["word"], data["char"], data["model"], data["version"], data["summary"])
+    return DealClassifier(data["word"], data["model"], data["version"], data["summary"])

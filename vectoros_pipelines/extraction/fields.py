@@ -57,13 +57,18 @@ def _company(view: MessageView) -> str | None:
     return name_from_domain(domain) if domain else None
 
 
-def extract_fields(view: MessageView, catalogue: tuple[str, ...] = ()) -> Fields:
-    fields = Fields()
+def party_fields(view: MessageView) -> Fields:
+    """Who the other side is, from headers alone: cheap enough for every message."""
+    fields = Fields(company_domain=view.parties.company_domain)
     contact = view.parties.contact
     if contact is not None:
         fields.contact_email = contact.email
         fields.contact_name = contact.name or None
-    fields.company_domain = view.parties.company_domain
+    return fields
+
+
+def extract_fields(view: MessageView, catalogue: tuple[str, ...] = ()) -> Fields:
+    fields = party_fields(view)
     fields.company = _company(view)
     text = view.classifier_text
     amount = deal_amount(text)

@@ -144,9 +144,14 @@ def _find_outcome(outcome: str, sources: dict[str, str]) -> Span | None:
     return None
 
 
-def ground_result(result: ExtractionResult, sources: dict[str, str]) -> ExtractionResult:
-    """A copy of `result` without the values the sources do not support, with `spans` filled in."""
-    visible = {name: mask_instructions(text) for name, text in sources.items()}
+def ground_result(
+    result: ExtractionResult, sources: dict[str, str], *, masked: dict[str, str] | None = None
+) -> ExtractionResult:
+    """A copy of `result` without the values the sources do not support, with `spans` filled in.
+
+    `masked` may carry sources whose instruction sentences the caller already masked (same lengths).
+    """
+    visible = {name: (masked or {}).get(name) or mask_instructions(text) for name, text in sources.items()}
     spans: dict[str, Span] = {}
     dropped: list[str] = []
     values: dict[str, object] = {}

@@ -11,7 +11,7 @@ from vectoros_pipelines.calendars.event import ParsedEvent
 from vectoros_pipelines.extraction import classifier as clf
 from vectoros_pipelines.extraction.base import WorkspaceContext
 from vectoros_pipelines.extraction.event_rules import event_confidence
-from vectoros_pipelines.extraction.fields import extract_fields
+from vectoros_pipelines.extraction.fields import extract_fields, party_fields
 from vectoros_pipelines.extraction.grounding import email_sources, event_sources, ground_result
 from vectoros_pipelines.extraction.message_view import MessageView, email_view, event_view
 from vectoros_pipelines.extraction.result import ExtractionResult
@@ -24,6 +24,8 @@ DEFAULT_DEAL_THRESHOLD = 0.5
 _HARD_BULK = {"list-unsubscribe", "esp-campaign", "auto-submitted", "auto-reply", "role-sender", "precedence"}
 _BULK_CAP = 0.05
 _BUYER_CAP = 0.3
+# Below this, only the cheap party fields (contact, domain) are filled: nobody matches on the rest.
+FIELDS_FLOOR = 0.2
 
 
 @lru_cache(maxsize=4)
@@ -81,7 +83,7 @@ class LocalExtractor:
     def _result(
         self, view: MessageView, confidence: float, reasons: list[str], sources: dict[str, str], catalogue: tuple[str, ...]
     ) -> ExtractionResult:
-        fields = extract_fields(view, catalogue)
+        fields = extract_fields(view, catalogue) if confidence >= FIELDS_FLOOR else party_fields(view)
         result = ExtractionResult(
             is_deal_related=confidence >= self.deal_threshold,
             confidence=round(confidence, 4),
@@ -99,4 +101,4 @@ class LocalExtractor:
             extractor_version=self.version,
             reasons=reasons,
         )
-        return ground_result(result, sources)
+        return ground_result(result, sources, masked={"body": view.masked_body} if view.masked_body else None)

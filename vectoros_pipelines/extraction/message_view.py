@@ -54,6 +54,7 @@ class MessageView:
     sender_name: str = ""
     organization: str = ""
     full_body: str = ""  # with quoted history; only for finding names, never for classifying
+    masked_body: str = ""  # the whole body with instructions masked, reused by grounding
 
     @property
     def classifier_text(self) -> str:
@@ -61,7 +62,7 @@ class MessageView:
 
 
 def _common(view: MessageView, raw_text: str) -> MessageView:
-    view.injection = bool(instruction_spans(raw_text))
+    view.injection = view.text != raw_text[: len(view.text)] if view.kind == "email" else bool(instruction_spans(raw_text))
     view.amounts = find_amounts(view.classifier_text)
     view.stage = stage_hint(view.classifier_text)
     view.unsubscribe_text = bool(_UNSUBSCRIBE.search(view.text))
@@ -70,13 +71,14 @@ def _common(view: MessageView, raw_text: str) -> MessageView:
 
 
 def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
-    raw = new_text(email.body_text or "")[:MAX_TEXT_CHARS]
+    body = email.body_text or ""
+    masked_body = mask_instructions(body)
+    raw = new_text(body)[:MAX_TEXT_CHARS]
     parties = find_parties(email.from_, email.participants, context)
-    subject = mask_instructions(email.subject or "")
     view = MessageView(
         kind="email",
-        subject=subject,
-        text=mask_instructions(raw),
+        subject=mask_instructions(email.subject or ""),
+        text=new_text(masked_body)[:MAX_TEXT_CHARS] if masked_body is not body else raw,
         parties=parties,
         sent_at=email.sent_at,
         bulk_reasons=bulk_mail_reasons(email),
@@ -87,7 +89,8 @@ def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
         participant_count=len(email.participants),
         sender_name=(email.from_.name or "") if email.from_ else "",
         organization={k.lower(): v for k, v in email.headers.items()}.get("organization", ""),
-        full_body=mask_instructions((email.body_text or "")[:FULL_BODY_CHARS]),
+        full_body=masked_body[:FULL_BODY_CHARS],
+        masked_body=masked_body,
     )
     view = _common(view, raw)
     if parties.direction == "inbound":

@@ -69,9 +69,16 @@ def _number(raw: str) -> Decimal | None:
     return Price.fromstring(compact).amount
 
 
+# Every match contains one of these (lower-cased): a C-speed gate before the regexes.
+_GATE = tuple({*(s for s in _SYMBOLS if len(s) == 1), "fr.", *(c.lower() for c in _CODES), *_WORDS})
+
+
 def find_amounts(text: str) -> list[MoneyMention]:
     """Every money amount with a currency marker, in text order; overlapping matches keep the longer one."""
     found: list[MoneyMention] = []
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _GATE):
+        return found
     for pattern in (_PREFIXED, _SUFFIXED):
         for m in pattern.finditer(text):
             currency = currency_code(m.group("cur"))

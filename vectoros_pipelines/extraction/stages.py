@@ -32,6 +32,25 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|anfrage|interesse an|interessiert|kennenlernen"),
 )
 _COMPILED = tuple((stage, re.compile(pattern, re.IGNORECASE)) for stage, pattern in _STAGE_PATTERNS)
+# Substrings one of which every match of a stage contains: a C-speed gate before the regex.
+_ANCHORS: dict[str, tuple[str, ...]] = {
+    "closed_lost": ("another", "a different", "an other", "competitor", "moving forward", "proceed", "cancel", "shelved",
+                    "frozen", " cut", "anderen anbieter", "gegen", "nicht weiter", "absage", "gestoppt", "abgesagt",
+                    "eis gelegt", "decided not"),
+    "closed_won": ("signed", "executed", "purchase order", "po ", "attached", "attaching", "here is", "here's",
+                   "please find", "issued", "welcome aboard", "unterschrieben", "unterzeichne", "auftrag", "bestellung"),
+    "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "legal", "procurement", "discount", "counter",
+                    "payment terms", "negotiat", "final", "security questionnaire", "rabatt", "nachlass", "vertragsentwurf",
+                    "konditionen", "verhandl", "einkauf", "zahlungsbedingungen", "rechtsabteilung"),
+    "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "angebot",
+                 "kostenvoranschlag", "preis"),
+    "demo": ("demo", "walkthrough", "walk-through", "product tour", "poc", "proof of concept", "pilot", "trial",
+             "vorführung", "präsentation", "testphase", "teststellung"),
+    "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
+                  "shortlist", "bedarfsanalyse", "anforderungen", "evaluierung"),
+    "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
+             "anfrage", "interesse an", "interessiert", "kennenlernen"),
+}
 _NEGATION = re.compile(r"(?:\bnot\b|n't|\bno\b|\bnever\b|\bnoch nicht\b|\bnicht\b|\bkein\w*)[\w\s,]{0,20}$", re.IGNORECASE)
 _QUESTION_TAIL = re.compile(r"^[^.!\n]{0,80}\?")
 
@@ -47,7 +66,10 @@ class StageHint:
 
 def stage_hint(text: str) -> StageHint | None:
     """The most advanced stage the text states (not negated, not asked), with where it said so."""
+    lowered = text.lower()
     for stage, pattern in _COMPILED:
+        if not any(anchor in lowered for anchor in _ANCHORS[stage]):
+            continue
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 30): m.start()]
             if stage != "closed_lost" and _NEGATION.search(before):
