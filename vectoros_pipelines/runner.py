@@ -69,7 +69,7 @@ def run_workspace(
     for provider in (MAIL_FILES, CALENDAR_FILES):
         scan_sources(engine, workspace, provider)
         months |= set(pending_months(engine, workspace, provider))
-    job = defs.get_implicit_global_asset_job_def()
+    job = defs.resolve_implicit_global_asset_job_def()
     with dg.DagsterInstance.get() as instance:
         for month in sorted(months):
             say(f"capture {month}")

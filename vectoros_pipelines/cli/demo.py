@@ -19,7 +19,7 @@ def demo(
     german: bool = typer.Option(False, "--german", help="Some customers write in German."),
 ) -> None:
     """Generate a company's mailbox and calendar, import them into a fresh workspace and run everything."""
-    from vectoros_pipelines.demo.generator import generate_scenario
+    from vectoros_pipelines.demo.scenario import generate_scenario
     from vectoros_pipelines.runner import run_workspace
     from vectoros_pipelines.scenario import load_scenario
 
@@ -51,8 +51,8 @@ def demo(
         f"  deals:      .venv/bin/vectoros export deals --workspace demo --format csv\n"
         f"  Dagster UI: {env} .venv/bin/dagster dev -w workspace.yaml   → http://127.0.0.1:3000\n"
         f"  dashboard:  {env} .venv/bin/streamlit run dashboard/app.py  → http://127.0.0.1:8501\n"
-        "              (sign in as one of the demo users printed by `vectoros workspace show demo`;\n"
-        "               set a password with `vectoros users set-password`)"
+        "              sign in as a demo user (`vectoros users list -w demo`) after giving them a password:\n"
+        "              .venv/bin/vectoros users set-password <email> -w demo"
     )
     if not result.ok:
         raise typer.Exit(1)

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from vectoros_pipelines.cli import capture, intelligence, workspace
+from vectoros_pipelines.cli import capture, intelligence, users, workspace
 from vectoros_pipelines.cli import integrations as integrations_cli
 from vectoros_pipelines.cli.common import console, fail, load_workspace, user_errors
 from vectoros_pipelines.cli.demo import demo
@@ -37,6 +37,7 @@ app.command("forecast")(intelligence.forecast_command)
 app.command("backtest")(intelligence.backtest_command)
 app.add_typer(integrations_cli.app, name="integrations")
 app.add_typer(integrations_cli.connect_app, name="connect")
+app.add_typer(users.app, name="users")
 
 
 def _parse_time(value: str | None) -> datetime | None:
