@@ -346,12 +346,16 @@ def _sequence(component: icalendar.Component) -> int:
 def _to_event(
     component: icalendar.Component, uid: str, recurring: bool, method: str, floating_tz: tzinfo
 ) -> ParsedEvent:
-    start_value = component["DTSTART"].dt
+    # icalendar types property values as a wide union; DTSTART and RECURRENCE-ID are
+    # date-time properties here (broken ones were dropped by _usable).
+    dtstart: Any = component["DTSTART"]
+    start_value: date = dtstart.dt
     all_day = isinstance(start_value, date) and not isinstance(start_value, datetime)
     starts_at = _utc(start_value, floating_tz)
     recurrence_id = ""
     if recurring and "RECURRENCE-ID" in component:
-        recurrence_id = _utc(component["RECURRENCE-ID"].dt, floating_tz).isoformat()
+        original_start: Any = component["RECURRENCE-ID"]
+        recurrence_id = _utc(original_start.dt, floating_tz).isoformat()
     status = _STATUSES.get(str(component.get("STATUS", "")).strip().upper(), "confirmed")
     if method == "CANCEL":
         status = "cancelled"

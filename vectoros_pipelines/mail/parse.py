@@ -353,9 +353,11 @@ def _kept_headers(headers: dict[str, list[str]]) -> dict[str, str]:
 # --- body ---------------------------------------------------------------------------
 
 
-def _body_and_attachments(msg: EmailMessage, warnings: list[str]) -> tuple[str, list[Attachment]]:
+def _body_and_attachments(msg: Message, warnings: list[str]) -> tuple[str, list[Attachment]]:
+    body_part: Message | None
     try:
-        body_part = msg.get_body(preferencelist=("plain", "html"))
+        # BytesParser with an EmailPolicy always builds EmailMessage objects
+        body_part = msg.get_body(preferencelist=("plain", "html")) if isinstance(msg, EmailMessage) else None
     except Exception:  # noqa: BLE001 - a broken MIME tree still has attachments to list
         body_part = None
     if body_part is None and not msg.is_multipart() and msg.get_content_maintype() == "text":
