@@ -14,6 +14,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from vectoros_pipelines.crm.importer import import_crm
 from vectoros_pipelines.forecasting.backtest import BacktestSummary, backtest, origins_between
@@ -29,8 +30,10 @@ def run(maven: Path = MAVEN) -> BacktestSummary:
     with tempfile.TemporaryDirectory() as tmp:
         engine = get_engine(f"sqlite:///{tmp}/bench.db")
         with engine.begin() as conn:
-            ws = conn.execute(workspaces.insert().values(slug="maven", name="Maven", domains=["maventech.example"])
-                              ).inserted_primary_key[0]
+            key = conn.execute(workspaces.insert().values(slug="maven", name="Maven", domains=["maventech.example"])
+                               ).inserted_primary_key
+            assert key is not None
+            ws = int(key[0])
         report = import_crm(engine, ws, [maven], "maven")
         assert report.ok, report.errors[:3]
         with engine.connect() as conn:
@@ -46,9 +49,10 @@ def main() -> None:
     if "--json" in sys.argv:
         print(json.dumps(d, indent=2, default=str))
         return
+    origins: list[dict[str, Any]] = d["origins"]  # type: ignore[assignment]
     print(f"{'origin':<11}{'forecast':>11}{'worst':>11}{'best':>11}{'actual':>11}{'acc':>7}{'in':>4}"
           f"{'run rate':>11}{'acc':>7}{'wpipe':>11}{'acc':>7}")
-    for o in d["origins"]:  # type: ignore[union-attr]
+    for o in origins:
         print(f"{o['origin']:<11}{o['forecast']:>11,.0f}{o['worst']:>11,.0f}{o['best']:>11,.0f}{o['actual']:>11,.0f}"
               f"{o['accuracy']:>7.3f}{'  y' if o['covered'] else '  n':>4}{o['run_rate']:>11,.0f}"
               f"{o['run_rate_accuracy']:>7.3f}{o['weighted_pipeline']:>11,.0f}{o['weighted_pipeline_accuracy']:>7.2f}")

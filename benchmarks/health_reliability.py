@@ -32,7 +32,7 @@ def main(data: Path = DEFAULT_DATA) -> dict[str, float]:
     rows, labels = training_rows(train_deals, {}, deals, CUTOFF)
     model = train(rows, labels, version="benchmark", deals=len(train_deals))
     context = workspace_context(deals, CUTOFF)  # outcomes after the cutoff are not in it
-    test_rows = [build_features(d, (), max(d.known_since, CUTOFF), context) for d in test_deals]  # type: ignore[type-var]
+    test_rows = [build_features(d, (), max(d.known_since or CUTOFF, CUTOFF), context) for d in test_deals]
     p = model.predict(test_rows)
     y = np.array([int(d.status == "won") for d in test_deals])
     base_train = float(np.mean([d.status == "won" for d in train_deals]))

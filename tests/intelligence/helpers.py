@@ -17,8 +17,10 @@ SALESFORCE_HEADER = "Opportunity ID,Opportunity Name,Account Name,Amount,Currenc
 
 def make_workspace(engine: Engine, slug: str) -> int:
     with engine.begin() as conn:
-        return int(conn.execute(workspaces.insert().values(slug=slug, name=slug.title(), domains=[f"{slug}.example"])
-                                ).inserted_primary_key[0])
+        key = conn.execute(workspaces.insert().values(slug=slug, name=slug.title(), domains=[f"{slug}.example"])
+                           ).inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def write_csv(path: Path, rows: list[str], header: str = SALESFORCE_HEADER) -> Path:
@@ -30,8 +32,9 @@ def add_deal(engine: Engine, workspace_id: int, **values: Any) -> int:
     defaults: dict[str, Any] = {"stage": "qualified", "status": "open", "source": "email",
                                 "opened_at": datetime(2024, 1, 1, tzinfo=UTC)}
     with engine.begin() as conn:
-        return int(conn.execute(deals.insert().values(workspace_id=workspace_id, **{**defaults, **values})
-                                ).inserted_primary_key[0])
+        key = conn.execute(deals.insert().values(workspace_id=workspace_id, **{**defaults, **values})).inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def add_activity(engine: Engine, workspace_id: int, deal_id: int, when: datetime, kind: str = "email_in",

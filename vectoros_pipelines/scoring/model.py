@@ -130,7 +130,7 @@ def training_rows(
         opened, closed_on = deal.known_since, deal.closed_on
         if opened is None or closed_on is None or closed_on > until or deal.status == "open":
             continue
-        days = []
+        days: list[datetime] = []
         day = opened
         while day < closed_on and len(days) < MAX_SNAPSHOTS_PER_DEAL:
             days.append(day)
