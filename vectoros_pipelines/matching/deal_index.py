@@ -8,12 +8,14 @@ runs for messages with no stronger evidence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
+from vectoros_pipelines.extraction.domains import domain_label
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_state import DealFields
 from vectoros_pipelines.matching.evidence import MessageFacts, as_utc
@@ -60,6 +62,7 @@ class DealIndex:
         self.by_company: dict[str, set[int]] = {}
         self.by_subject: dict[str, list[SubjectEntry]] = {}
         self._company_choices: list[str] | None = None
+        self._names_by_first_word: dict[str, set[str]] = {}
 
     # -- building -------------------------------------------------------------------------------------
     def set_fields(self, deal_id: int, fields: DealFields, products: Iterable[str] = (),
@@ -79,6 +82,13 @@ class DealIndex:
         profile.departments.update(departments)
         if fields.company_key:
             self.by_company.setdefault(fields.company_key, set()).add(deal_id)
+            self._index_name(fields.company_key)
+        if fields.domain:
+            # The domain's name part ("coastalfreight") is how people often write the company too.
+            label = domain_label(fields.domain)
+            if len(label) >= 4:
+                self.by_company.setdefault(label, set()).add(deal_id)
+                self._index_name(label)
         if fields.domain:
             profile.domains.add(fields.domain)
             self.by_domain.setdefault(fields.domain, set()).add(deal_id)
@@ -124,6 +134,16 @@ class DealIndex:
             winner.domains |= loser.domains
             winner.messages += loser.messages
 
+    def _index_name(self, key: str) -> None:
+        words = key.split()
+        if words and len(key) >= 4:
+            self._names_by_first_word.setdefault(words[0], set()).add(key)
+        if len(words) >= 3 and len(words[0]) + len(words[1]) >= 8:
+            # "Coastal Freight Lines" is written "Coastal Freight" in passing.
+            short = " ".join(words[:2])
+            self.by_company.setdefault(short, set()).update(self.by_company.get(key, set()))
+            self._names_by_first_word.setdefault(words[0], set()).add(short)
+
     # -- lookups --------------------------------------------------------------------------------------
     def thread_deal(self, facts: MessageFacts) -> int | None:
         for key in facts.thread_refs:
@@ -145,6 +165,19 @@ class DealIndex:
         found: set[int] = set()
         for domain in domains:
             found |= self.by_domain.get(domain, set())
+        return found & self.profiles.keys()
+
+    def deals_named_in(self, text: str) -> set[int]:
+        """Deals whose company name appears as whole words in `text`: a lookup per word, not a scan."""
+        words = re.findall(r"[a-z0-9]+", text.lower())
+        found: set[int] = set()
+        for i, word in enumerate(words):
+            for key in self._names_by_first_word.get(word, ()):
+                if " ".join(words[i:i + len(key.split())]) == key:
+                    found |= self.by_company.get(key, set())
+            if i + 1 < len(words):
+                # "Fairway Dental" in a subject is the domain name part "fairwaydental".
+                found |= self.by_company.get(word + words[i + 1], set())
         return found & self.profiles.keys()
 
     def company_deals(self, key: str | None, *, min_similarity: float = 90.0) -> dict[int, float]:

@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from vectoros_pipelines.extraction.companies import company_key
-from vectoros_pipelines.extraction.domains import address_domain, is_free_mail, registrable_domain
+from vectoros_pipelines.extraction.companies import company_key, name_fits_domain
+from vectoros_pipelines.extraction.domains import (
+    address_domain,
+    domain_label,
+    is_free_mail,
+    registrable_domain,
+)
 from vectoros_pipelines.extraction.result import STAGES
 from vectoros_pipelines.matching.evidence import MessageFacts, SourceRef
 from vectoros_pipelines.matching.products import merge_items, product_items, products_contained
@@ -83,6 +88,7 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     products: list[tuple[str, ...]] = []
     product_labels: list[str] = []
     stage_rank = 0
+    customer_amount = False
     for facts in items:
         x, ref = facts.extraction, facts.ref
         out.opened_at = out.opened_at or facts.occurred_at
@@ -108,12 +114,15 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
                 product_labels.append(x.product.strip())
                 out.sources["product"] = ref
             products.append(items)
-        if x.amount is not None and x.amount > 0:
-            # The latest amount discussed is the deal's value (a discount or a bigger scope replaces it).
+        if x.amount is not None and x.amount > 0 and (not facts.is_internal or not customer_amount):
+            # The latest amount discussed with the customer is the deal's value (a discount or a bigger
+            # scope replaces it). Colleagues' figures (a 3-year total, a discount floor) count only
+            # until the customer has seen a number.
             out.value, out.currency = float(x.amount), (x.currency or out.currency)
             out.sources["value"] = ref
             if x.currency:
                 out.sources["currency"] = ref
+            customer_amount = customer_amount or not facts.is_internal
         outcome = x.outcome or {"closed_won": "won", "closed_lost": "lost"}.get(x.stage_hint or "")
         if outcome in ("won", "lost"):
             out.status = outcome
@@ -134,14 +143,14 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
         if x.close_date_hint and outcome not in ("won", "lost") and out.status == "open":
             out.close_date = x.close_date_hint
             out.sources["close_date"] = ref
-    company = _most_common(companies)
+    domain = _most_common(domains)
+    if domain:
+        out.domain, out.sources["domain"] = domain
+    company = _company_choice(companies, out.domain)
     if company:
         out.company_key = company[0]
         out.company = names_by_key[company[0]].most_common(1)[0][0]
         out.sources["company"] = company[1]
-    domain = _most_common(domains)
-    if domain:
-        out.domain, out.sources["domain"] = domain
     contact = _most_common(contacts) or _most_common(fallback_contacts)
     if contact:
         out.contact_email, out.sources["contact_email"] = contact
@@ -160,6 +169,23 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
             if name == "company":
                 out.company_key = company_key(value) if value else None
     return out
+
+
+def _company_choice(companies: Sequence[tuple[str, SourceRef]], domain: str | None) -> tuple[str, SourceRef] | None:
+    """The company's fullest written name that fits its mail domain; else the name used most.
+
+    Extractors fall back to the domain's name part ("meridianhp") when a message never spells the
+    company out; one signature saying "Meridian Health Partners" is better than ten such fallbacks,
+    and "Quarry Lane Software" better than "Quarry Lane".
+    """
+    if not domain:
+        return _most_common(companies)
+    label = domain_label(domain).replace("-", "")
+    fitting = [(key, ref) for key, ref in companies
+               if key.replace(" ", "") != label and name_fits_domain(key, domain)]
+    if not fitting:
+        return _most_common(companies)
+    return max(fitting, key=lambda item: (len(item[0].split()), len(item[0])))
 
 
 def _deal_name(fields: DealFields) -> str | None:

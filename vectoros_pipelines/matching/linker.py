@@ -23,11 +23,13 @@ THREAD = 1.0
 SUBJECT_WITH_PARTICIPANT = 0.9
 SUBJECT_INTERNAL = 0.8
 CONTACT = 0.75
+CC_CONTACT = 0.65  # a deal's contact only copied on the message: a colleague's new deal often cc's them
 CONTACT_OTHER_PRODUCT = 0.6
 DOMAIN = 0.6
 COMPANY_EXACT = 0.6
 COMPANY_FUZZY = 0.55
 SEMANTIC = 0.55
+COMPANY_IN_SUBJECT = 0.75
 EXTRA_EVIDENCE = 0.05
 
 # Subjects too common to thread on: "Re: Meeting" from two customers is not one conversation.
@@ -53,8 +55,9 @@ class MatchPolicy:
     create_threshold: float = 0.8  # extraction confidence needed to create a deal
     link_score: float = 0.5  # evidence needed to link a confident deal message
     weak_link_score: float = 0.6  # deal-related but below the create threshold
-    unrelated_link_score: float = 0.9  # classified not deal-related: only thread evidence links it
-    unrelated_contact_confidence: float = 0.35  # ...unless the classifier was unsure and the contact is known
+    # Classified not deal-related: a known deal contact writing to the rep, or the thread, still links it —
+    # a short "we're official!" from the buyer is about the deal whatever a classifier makes of it.
+    unrelated_link_score: float = 0.75
     subject_window: timedelta = timedelta(days=120)
     closed_grace: timedelta = timedelta(days=14)  # mail right after a close still belongs to it
     semantic_min_similarity: float = 0.6
@@ -103,6 +106,13 @@ def _new_opportunity(facts: MessageFacts, deal: DealProfile, policy: MatchPolicy
     return bool(new_amount and x.stage_hint and not x.stage_hint.startswith("closed") and x.outcome is None)
 
 
+def primary_contact(facts: MessageFacts) -> str | None:
+    """The customer person the message is with: the extracted contact, else the first external party."""
+    if facts.extraction.contact_email and "@" in facts.extraction.contact_email:
+        return facts.extraction.contact_email.strip().lower()
+    return facts.external_emails[0] if facts.external_emails else None
+
+
 def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy) -> dict[int, Candidate]:
     """Every deal some evidence points at, scored; cheap dict lookups only."""
     found: dict[int, Candidate] = {}
@@ -123,16 +133,21 @@ def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy
             elif not externals and is_distinctive_subject(facts.subject_key, min_words=3):
                 # An internal forward of a customer thread keeps its subject but loses the customer.
                 add(entry.deal_id, SUBJECT_INTERNAL, "subject (internal)")
-    contacts = list(facts.external_emails)
-    if facts.extraction.contact_email:
-        contacts.append(facts.extraction.contact_email.strip().lower())
-    for deal_id in index.contact_deals(contacts):
-        add(deal_id, CONTACT, "contact")
+    primary = primary_contact(facts)
+    if primary:
+        for deal_id in index.contact_deals([primary]):
+            add(deal_id, CONTACT, "contact")
+    for deal_id in index.contact_deals([e for e in facts.external_emails if e != primary]):
+        add(deal_id, CC_CONTACT, "cc contact")
     domains = list(facts.external_domains)
     if facts.company_domain:
         domains.append(facts.company_domain)
     for deal_id in index.domain_deals(domains):
         add(deal_id, DOMAIN, "domain")
+    if facts.is_internal:
+        # Colleagues write "Acme – discount approval?": the subject names the customer.
+        for deal_id in index.deals_named_in(facts.subject_key):
+            add(deal_id, COMPANY_IN_SUBJECT, "company in subject")
     key = facts.company_key
     for deal_id, similarity in index.company_deals(key).items():
         deal = index.profiles[deal_id]
@@ -207,14 +222,18 @@ def can_create(facts: MessageFacts, policy: MatchPolicy) -> bool:
     return bool(facts.external_emails or facts.company_key or facts.company_domain)
 
 
+_BUYER_SIDE = "we are the buyer"
+
+
 def required_score(facts: MessageFacts, policy: MatchPolicy) -> float:
     x = facts.extraction
+    if any(reason.startswith(_BUYER_SIDE) for reason in x.reasons):
+        # The workspace buying from a vendor is never a sales deal, whoever is on it.
+        return SUBJECT_WITH_PARTICIPANT
     if x.is_deal_related and x.confidence >= policy.create_threshold:
         return policy.link_score
     if x.is_deal_related:
         return policy.weak_link_score
-    if x.confidence >= policy.unrelated_contact_confidence:
-        return CONTACT
     return policy.unrelated_link_score
 
 

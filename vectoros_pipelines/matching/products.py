@@ -54,7 +54,11 @@ def merge_items(*groups: Iterable[str]) -> tuple[str, ...]:
 
 
 def _same_item(a: str, b: str) -> bool:
-    return a == b or fuzz.ratio(a, b) >= _SAME_ITEM
+    if a == b or fuzz.ratio(a, b) >= _SAME_ITEM:
+        return True
+    # "northwind pro" (brand + tier) and "pro" name the same item; "enterprise" and "pro" do not.
+    left, right = set(a.split()), set(b.split())
+    return left <= right or right <= left
 
 
 def products_compatible(a: Iterable[str], b: Iterable[str]) -> bool:

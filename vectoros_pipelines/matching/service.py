@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, or_, select
@@ -33,6 +33,8 @@ from vectoros_pipelines.matching.linker import (
     MatchPolicy,
     decide,
     gather_candidates,
+    is_distinctive_subject,
+    primary_contact,
     semantic_candidates,
 )
 from vectoros_pipelines.matching.products import product_items
@@ -50,6 +52,7 @@ from vectoros_pipelines.vectors.index import VectorIndex
 
 log = logging.getLogger(__name__)
 
+CONTACT_LOOKBACK = timedelta(days=60)
 CHUNK = 500  # messages per transaction: small enough to retry, large enough to amortise commits
 
 _EMAIL_COLUMNS = (
@@ -78,12 +81,13 @@ class MatchReport:
     merged: int = 0
     skipped: int = 0
     semantic_searches: int = 0
+    backfilled: int = 0  # earlier-skipped messages that joined when their thread linked (counted in linked)
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)  # which evidence decided the links
 
     def as_metadata(self) -> dict[str, int | float]:
         return {"examined": self.examined, "linked": self.linked, "created": self.created, "merged": self.merged,
-                "skipped": self.skipped, "semantic_searches": self.semantic_searches,
+                "skipped": self.skipped, "semantic_searches": self.semantic_searches, "backfilled": self.backfilled,
                 "seconds": round(self.seconds, 3)}
 
 
@@ -124,6 +128,12 @@ class _Session:
         self.touched: set[int] = set()
         self.pending_links: dict[int, list[deal_writes.LinkedItem]] = {}
         self.unlinked: list[SourceRef] = []
+        # Skipped messages by thread key and subject: a thread whose first message the classifier
+        # missed joins the deal as soon as a later message of the thread links.
+        self.skipped_by_key: dict[str, list[MessageFacts]] = {}
+        self.skipped_by_subject: dict[str, list[MessageFacts]] = {}
+        self.skipped_by_contact: dict[str, list[MessageFacts]] = {}
+        self.backfilled: set[SourceRef] = set()
         if load_index:
             self._load(conn)
 
@@ -155,6 +165,65 @@ class _Session:
                                               captured_calendar_events.c.deal_id == deal_id))]
             self.evidence[deal_id] = {f.ref: f for f in items}
         return self.evidence[deal_id]
+
+    def skip(self, facts: MessageFacts) -> None:
+        self.unlinked.append(facts.ref)
+        if _buyer_side(facts):
+            return
+        for key in (*facts.own_keys, *facts.thread_refs):
+            self.skipped_by_key.setdefault(key, []).append(facts)
+        if facts.subject_key and facts.external_emails:
+            self.skipped_by_subject.setdefault(facts.subject_key, []).append(facts)
+        contact = primary_contact(facts)
+        if contact:
+            self.skipped_by_contact.setdefault(contact, []).append(facts)
+
+    def link_thread(self, conn: Connection, deal_id: int, facts: MessageFacts, *,
+                    adopt_contact_mail: bool = False) -> None:
+        """Links a message and every earlier-skipped message of its thread (this run's and earlier runs').
+
+        A new deal also adopts the recent mail its contact sent before it existed: that mail would
+        have linked by contact had it arrived a day later, and the order of arrival is no evidence.
+        """
+        new_thread = self.index.thread_deal(facts) is None
+        self.link(conn, deal_id, facts)
+        if not new_thread:
+            return
+        todo = [facts]
+        contact = primary_contact(facts)
+        if adopt_contact_mail and contact:
+            todo += [m for m in self.skipped_by_contact.get(contact, [])
+                     if timedelta(0) <= facts.occurred_at - m.occurred_at <= CONTACT_LOOKBACK
+                     and m.ref not in self.backfilled]
+            for m in todo[1:]:
+                self.backfilled.add(m.ref)
+                self.link(conn, deal_id, m)
+        while todo:
+            current = todo.pop()
+            for other in self._thread_mates(conn, current):
+                if other.ref in self.backfilled or other.ref == facts.ref:
+                    continue
+                self.backfilled.add(other.ref)
+                self.link(conn, deal_id, other)
+                todo.append(other)
+
+    def _thread_mates(self, conn: Connection, facts: MessageFacts) -> list[MessageFacts]:
+        keys = (*facts.own_keys, *facts.thread_refs)
+        mates = [m for key in keys for m in self.skipped_by_key.get(key, [])]
+        externals = set(facts.external_emails)
+        if externals and is_distinctive_subject(facts.subject_key):
+            mates += [m for m in self.skipped_by_subject.get(facts.subject_key, [])
+                      if externals & set(m.external_emails)
+                      and abs(m.occurred_at - facts.occurred_at) <= MatchPolicy().subject_window]
+        if facts.ref.kind == "email" and keys:
+            # Messages of this thread left unlinked by an earlier run: an indexed lookup by thread key.
+            rows = conn.execute(select(*_EMAIL_COLUMNS).where(
+                captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_(None),
+                captured_emails.c.status == "processed", captured_emails.c.matched_at.is_not(None),
+                or_(captured_emails.c.thread_key.in_(keys), captured_emails.c.message_key.in_(keys))))
+            mates += [f for f in (facts_from_email_row(r._mapping, self.parties) for r in rows)
+                      if not _buyer_side(f)]
+        return mates
 
     def link(self, conn: Connection, deal_id: int, facts: MessageFacts) -> None:
         previous = facts.deal_id
@@ -192,7 +261,7 @@ class _Session:
         self.evidence[deal_id] = {}
         self.corrections[deal_id] = {}
         self.index.set_fields(deal_id, fields, facts.products)
-        self.link(conn, deal_id, facts)
+        self.link_thread(conn, deal_id, facts, adopt_contact_mail=True)
         return deal_id
 
     def refold(self, conn: Connection, deal_id: int, now: datetime) -> None:
@@ -210,6 +279,10 @@ class _Session:
         self.pending_links.clear()
         self.dirty.clear()
         self.unlinked.clear()
+
+
+def _buyer_side(facts: MessageFacts) -> bool:
+    return any(reason.startswith("we are the buyer") for reason in facts.extraction.reasons)
 
 
 def _query_text(facts: MessageFacts) -> str:
@@ -236,9 +309,11 @@ def match_workspace(engine: Engine, workspace: Workspace, *, index: VectorIndex 
         now = datetime.now(UTC)
         with engine.begin() as conn:
             for facts in pending[start:start + CHUNK]:
+                if facts.ref in session.backfilled:
+                    continue  # already joined its thread's deal
                 decision = _decide(facts, session, policy, index if semantic else None, embedder, report)
                 if decision.action == "link" and decision.deal_id is not None:
-                    session.link(conn, decision.deal_id, facts)
+                    session.link_thread(conn, decision.deal_id, facts)
                     report.linked += 1
                     for reason in decision.reasons[:1]:
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
@@ -246,9 +321,11 @@ def match_workspace(engine: Engine, workspace: Workspace, *, index: VectorIndex 
                     session.create(conn, facts, now)
                     report.created += 1
                 else:
-                    session.unlinked.append(facts.ref)
+                    session.skip(facts)
                     report.skipped += 1
             session.flush(conn, now)
+    report.backfilled = len(session.backfilled)
+    report.linked += report.backfilled
     report.merged = _merge_duplicates(engine, workspace.id, session, index)
     report.seconds = time.perf_counter() - started
     return report
