@@ -63,11 +63,7 @@ def current_capture_partition(workspace_slug: str, today: datetime | None = None
     """Tags that select the (month, workspace) capture partition of this month."""
     month = (today or datetime.now(UTC)).strftime("%Y-%m")
     # MultiPartitionKey's string form joins dimension keys in dimension-name order: month|workspace.
-    return {
-        "dagster/partition": f"{month}|{workspace_slug}",
-        "dagster/partition/month": month,
-        "dagster/partition/workspace": workspace_slug,
-    }
+    return {"dagster/partition": f"{month}|{workspace_slug}"}
 
 
 def launch_sync(workspace_slug: str, requested_by: str, graphql: DagsterGraphQLClient | None = None) -> LaunchedRun:

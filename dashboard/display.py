@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 
 def money(value: float | None, currency: str | None = None) -> str:
@@ -28,5 +29,22 @@ def ago(moment: Any) -> str:
     return "just now"
 
 
-def deal_link(deal_id: Any) -> str:
-    return f"/deal?deal={int(deal_id)}"
+DEAL_PAGE = "app_pages/deal.py"
+
+
+def deal_page_link(deal_id: Any, label: str) -> None:
+    """A link to a deal that stays inside the app.
+
+    A plain URL (markdown link, LinkColumn) reloads the browser tab, which starts a new
+    Streamlit session and signs the person out; `st.page_link` navigates in place.
+    """
+    st.page_link(DEAL_PAGE, label=label, query_params={"deal": str(int(deal_id))}, icon=":material/open_in_new:")
+
+
+def deal_table(frame: pd.DataFrame, key: str, **kwargs: Any) -> None:
+    """A table of deals where picking a row opens that deal's page."""
+    picked = st.dataframe(frame, hide_index=True, width="stretch", key=key, on_select="rerun",
+                          selection_mode="single-row", **kwargs)
+    rows = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
+    if rows:
+        st.switch_page(DEAL_PAGE, query_params={"deal": str(int(frame.iloc[rows[0]]["id"]))})

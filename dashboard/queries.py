@@ -125,6 +125,16 @@ def latest_auto_created(conn: Connection, workspace_id: int, since: datetime, li
     return _frame(rows, ["id", "company", "value", "currency", "stage", "source", "confidence", "created_at"])
 
 
+def biggest_open_deals(conn: Connection, workspace_id: int, limit: int = 5) -> pd.DataFrame:
+    rows = conn.execute(
+        select(deals.c.id, deals.c.company, deals.c.name, deals.c.value, deals.c.currency, deals.c.stage)
+        .where(_live_deals(workspace_id), deals.c.status == "open")
+        .order_by(deals.c.value.desc().nulls_last(), deals.c.id)
+        .limit(limit)
+    ).all()
+    return _frame(rows, ["id", "company", "name", "value", "currency", "stage"])
+
+
 @dataclass(frozen=True)
 class PipelineFreshness:
     last_capture: datetime | None

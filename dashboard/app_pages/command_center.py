@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from dashboard import charts, queries, session
-from dashboard.display import ago, deal_link, money
+from dashboard.display import ago, deal_page_link, deal_table, money
 
 principal = session.require_principal()
 now = datetime.now(UTC)
@@ -42,6 +42,9 @@ with right:
     else:
         st.altair_chart(charts.insights_by_priority(new_insights), width="stretch")
         st.page_link("app_pages/insights.py", label="Open insights", icon=":material/arrow_forward:")
+    st.subheader("Biggest open deals")
+    for deal in session.read(queries.biggest_open_deals, principal).itertuples():
+        deal_page_link(deal.id, f"{deal.company or deal.name} · {money(deal.value, deal.currency)} · {deal.stage}")
 
 st.subheader("Deals detected automatically this week")
 auto = session.read(queries.auto_created_deals, principal, week_start)
@@ -52,9 +55,7 @@ else:
     for col, row in zip(cols, auto.itertuples(), strict=True):
         col.metric(f"From {row.source}", int(row.deals), money(row.value), delta_color="off")
     latest = session.read(queries.latest_auto_created, principal, week_start)
-    latest["open"] = latest["id"].map(deal_link)
-    st.dataframe(latest, hide_index=True, width="stretch", column_config={
-        "open": st.column_config.LinkColumn("Deal", display_text="open"),
+    deal_table(latest, "auto_deals", column_config={
         "value": st.column_config.NumberColumn(format="%.0f"),
         "confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
     })

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, charts, queries, session
-from dashboard.display import ago, deal_link, money
+from dashboard.display import ago, deal_page_link, money
 
 KIND_ICONS = {"email_in": ":material/call_received:", "email_out": ":material/call_made:",
               "email_internal": ":material/forum:", "meeting": ":material/event:", "crm": ":material/database:"}
@@ -26,7 +26,8 @@ if deal is None:
 assert deal_id is not None
 st.title(deal["company"] or deal["name"] or f"Deal {deal_id}")
 if deal["merged_into"] is not None:
-    st.warning(f"This deal was merged into [deal {deal['merged_into']}]({deal_link(deal['merged_into'])}).")
+    st.warning(f"This deal was merged into deal {deal['merged_into']}.")
+    deal_page_link(deal["merged_into"], f"Open deal {deal['merged_into']}")
 
 corrected = set((deal.get("corrections") or {}).keys())
 

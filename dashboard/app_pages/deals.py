@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import queries, session
 from dashboard.actions import STAGES, STATUSES
-from dashboard.display import deal_link
+from dashboard.display import deal_table
 
 SORT_LABELS = {"value": "Value", "last_activity_at": "Last activity", "close_date": "Close date",
                "company": "Company", "stage": "Stage", "created_at": "Created", "id": "Id"}
@@ -34,21 +34,17 @@ rows, total = session.read(queries.deals_page, principal, query)
 pages = max(1, -(-total // page_size))
 st.caption(f"{total:,} deals · page {page + 1} of {pages:,}")
 
-rows["open"] = rows["id"].map(deal_link)
-selection = st.dataframe(
-    rows, hide_index=True, width="stretch", key="deal_table", on_select="rerun", selection_mode="single-row",
-    column_order=["open", "company", "name", "health", "stage", "status", "value", "currency", "close_date", "owner",
+st.caption("Pick a row to open the deal.")
+deal_table(
+    rows, "deal_table",
+    column_order=["id", "company", "name", "health", "stage", "status", "value", "currency", "close_date", "owner",
                   "contact", "source", "last_activity_at"],
     column_config={
-        "open": st.column_config.LinkColumn("Deal", display_text=r"/deal\?deal=(\d+)"),
         "health": st.column_config.ProgressColumn("Health", min_value=0, max_value=100, format="%.0f"),
         "value": st.column_config.NumberColumn("Value", format="%.0f"),
         "last_activity_at": st.column_config.DatetimeColumn("Last activity", format="YYYY-MM-DD HH:mm"),
     },
 )
-picked = selection.selection.rows if selection is not None and hasattr(selection, "selection") else []
-if picked:
-    st.switch_page("app_pages/deal.py", query_params={"deal": str(int(rows.iloc[picked[0]]["id"]))})
 
 nav = st.columns([1, 1, 2, 4])
 if nav[0].button("← Previous", disabled=page == 0, key="deal_prev"):

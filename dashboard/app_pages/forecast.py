@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries, session
-from dashboard.display import deal_link, money
+from dashboard.display import deal_table, money
 
 principal = session.require_principal()
 st.title("Forecast")
@@ -65,9 +65,7 @@ st.caption(f"Open deals expected to close in the next {horizon} days, by expecte
 if deals.empty:
     st.caption("No open deal has a close date in this window.")
 else:
-    deals["open"] = deals["id"].map(deal_link)
-    st.dataframe(deals, hide_index=True, width="stretch", column_config={
-        "open": st.column_config.LinkColumn("Deal", display_text="open"),
+    deal_table(deals, "forecast_deals", column_config={
         "win_probability": st.column_config.ProgressColumn("Win probability", min_value=0.0, max_value=1.0,
                                                            format="%.2f"),
         "value": st.column_config.NumberColumn(format="%.0f"),

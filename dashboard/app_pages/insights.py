@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import actions, queries, session
-from dashboard.display import ago, deal_link
+from dashboard.display import ago, deal_page_link
 
 PAGE_SIZE = 20
 PRIORITY_BADGE = {"high": ":red-badge[high]", "medium": ":orange-badge[medium]", "low": ":gray-badge[low]"}
@@ -60,7 +60,7 @@ for insight in rows.itertuples():
             _show_json("Suggested actions", insight.actions)
         with details[2]:
             if insight.deal_id is not None and insight.deal_id == insight.deal_id:  # NaN-safe
-                st.markdown(f"[{insight.company or 'Deal'} →]({deal_link(insight.deal_id)})")
+                deal_page_link(insight.deal_id, insight.company or f"Deal {int(insight.deal_id)}")
             if insight.owner:
                 st.caption(f"Owner: {insight.owner}")
         buttons = st.columns([1, 1, 1, 1, 2])
