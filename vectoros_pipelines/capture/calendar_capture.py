@@ -6,6 +6,7 @@ import hashlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
@@ -38,12 +39,14 @@ def calendar_window() -> tuple[datetime, datetime]:
     return (datetime(start.year, start.month, 1, tzinfo=UTC), datetime(end.year, end.month, 1, tzinfo=UTC))
 
 
-def read_calendar_records(root: Path, item: SourceItem) -> list[EventRecord]:
+def read_calendar_records(root: Path, item: SourceItem, timezone: str = "UTC") -> list[EventRecord]:
     """All events of one calendar file, or one quarantined record naming the file and its problem."""
     window_start, window_end = calendar_window()
     path = root / item.locator if root.is_dir() else root
     try:
-        result = parse_calendar(path.read_bytes(), source_name=item.locator, window_start=window_start,
+        # Floating times ("09:00" with no zone) mean the workspace's own clock.
+        result = parse_calendar(path.read_bytes(), source_name=item.locator, floating_tz=ZoneInfo(timezone),
+                                window_start=window_start,
                                 window_end=window_end)
     except (CalendarParseError, OSError) as exc:
         return [_event_error(item, str(exc))]
@@ -69,7 +72,7 @@ def _store_calendar_file(
 ) -> CaptureReport:
     """Stores one calendar file's events (only those of `month` when given) and lists it per month."""
     report = CaptureReport(items=1)
-    records = read_calendar_records(source.root, item)
+    records = read_calendar_records(source.root, item, workspace.timezone)
     months = sorted({r.month for r in records})
     if month:
         records = [r for r in records if r.month == month]
@@ -121,7 +124,7 @@ def scan_calendar_source(engine: Engine, workspace: Workspace, source: Source) -
     for item in iter_calendar_items(source.root):
         if _calendar_file_captured(engine, source, item):
             continue
-        records = read_calendar_records(source.root, item)
+        records = read_calendar_records(source.root, item, workspace.timezone)
         now = datetime.now(UTC)
         per_month: dict[str, int] = {}
         for record in records:

@@ -188,7 +188,7 @@ def sync_integration(
 def sync_workspace(
     engine: Engine,
     workspace_id: int,
-    sinks: Sinks,
+    sinks: Sinks | Callable[[Integration], Sinks],
     *,
     kind: str | None = None,
     options: ConnectorOptions | None = None,
@@ -204,8 +204,9 @@ def sync_workspace(
         if integration.provider not in ("gmail", "google_calendar", "imap"):
             continue  # file sources are captured by their own assets
         try:
-            reports.append(sync_integration(engine, workspace_id, integration.id, sinks, options=options,
-                                            opener=opener, cipher=cipher, now=now))
+            integration_sinks = sinks(integration) if callable(sinks) else sinks
+            reports.append(sync_integration(engine, workspace_id, integration.id, integration_sinks,
+                                            options=options, opener=opener, cipher=cipher, now=now))
         except Exception as exc:  # e.g. an undecryptable token: record it and go on with the others
             with engine.begin() as conn:
                 store.mark_status(conn, workspace_id, integration.id, "error", f"{type(exc).__name__}: {exc}")
