@@ -98,7 +98,7 @@ def best_name_for_domain(texts: list[str], domain: str) -> tuple[str, int, int, 
     """The longest written name that fits `domain`, as (name, text index, start, end)."""
     best: tuple[str, int, int, int] | None = None
     for index, text in enumerate(texts):
-        for name, start, end in company_candidates(text):
+        for name, start, _end in company_candidates(text):
             for sub_name, sub_start in _sub_runs(name, start):
                 if name_fits_domain(sub_name, domain):
                     length = len(sub_name)

@@ -8,27 +8,13 @@ import tldextract
 
 # Consumer mailbox providers: an address here says nothing about the sender's employer.
 FREE_MAIL_DOMAINS = frozenset(
-    """
-    gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.de yahoo.fr ymail.com rocketmail.com
-    hotmail.com hotmail.co.uk hotmail.de hotmail.fr live.com live.de live.co.uk outlook.com outlook.de
-    msn.com aol.com aol.de icloud.com me.com mac.com proton.me protonmail.com pm.me tutanota.com
-    tuta.io gmx.de gmx.net gmx.at gmx.ch gmx.com web.de t-online.de freenet.de arcor.de posteo.de
-    mailbox.org mail.com email.com zoho.com zohomail.com yandex.com yandex.ru mail.ru qq.com 163.com
-    126.com sina.com naver.com hanmail.net laposte.net orange.fr free.fr wanadoo.fr libero.it
-    virgilio.it bluewin.ch comcast.net verizon.net att.net sbcglobal.net bellsouth.net cox.net
-    earthlink.net charter.net btinternet.com sky.com fastmail.com fastmail.fm hey.com seznam.cz
-    wp.pl o2.pl interia.pl rediffmail.com
-    """.split()
+    ["gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.de", "yahoo.fr", "ymail.com", "rocketmail.com", "hotmail.com", "hotmail.co.uk", "hotmail.de", "hotmail.fr", "live.com", "live.de", "live.co.uk", "outlook.com", "outlook.de", "msn.com", "aol.com", "aol.de", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "pm.me", "tutanota.com", "tuta.io", "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "gmx.com", "web.de", "t-online.de", "freenet.de", "arcor.de", "posteo.de", "mailbox.org", "mail.com", "email.com", "zoho.com", "zohomail.com", "yandex.com", "yandex.ru", "mail.ru", "qq.com", "163.com", "126.com", "sina.com", "naver.com", "hanmail.net", "laposte.net", "orange.fr", "free.fr", "wanadoo.fr", "libero.it", "virgilio.it", "bluewin.ch", "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "earthlink.net", "charter.net", "btinternet.com", "sky.com", "fastmail.com", "fastmail.fm", "hey.com", "seznam.cz", "wp.pl", "o2.pl", "interia.pl", "rediffmail.com"]
 )
 
 # Services that send on someone's behalf (e-signature, scheduling, meeting links): the sender is a
 # go-between, never the customer.
 SERVICE_DOMAINS = frozenset(
-    """
-    docusign.net docusign.com echosign.com adobesign.com hellosign.com dropboxsign.com pandadoc.net pandadoc.com
-    signnow.com calendly.com chilipiper.com zoom.us zoomgov.com webex.com gotomeeting.com youcanbook.me
-    savvycal.com yousign.com skribble.com
-    """.split()
+    ["docusign.net", "docusign.com", "echosign.com", "adobesign.com", "hellosign.com", "dropboxsign.com", "pandadoc.net", "pandadoc.com", "signnow.com", "calendly.com", "chilipiper.com", "zoom.us", "zoomgov.com", "webex.com", "gotomeeting.com", "youcanbook.me", "savvycal.com", "yousign.com", "skribble.com"]
 )
 
 # The bundled public-suffix snapshot: no network at import or run time.

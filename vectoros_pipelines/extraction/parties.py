@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from vectoros_pipelines.extraction.base import WorkspaceContext
 from vectoros_pipelines.extraction.bulk_mail import is_no_reply_address, is_role_address
-from vectoros_pipelines.extraction.domains import address_domain, is_free_mail, is_service_sender, registrable_domain
+from vectoros_pipelines.extraction.domains import (
+    address_domain,
+    is_free_mail,
+    is_service_sender,
+    registrable_domain,
+)
 from vectoros_pipelines.mail.message import Participant
 
 _ROLE_ORDER = {"from": 0, "reply_to": 1, "to": 2, "cc": 3, "bcc": 4, "organizer": 0, "attendee": 2}

@@ -46,7 +46,7 @@ def evaluate_scenario(directory: Path, extractor: LocalExtractor, *, show_errors
             deal = truth["deals"][truth["messages"][item.email.message_key]["deal"]]
             if result.company_domain or deal.get("domain"):
                 agree["domain"].append(result.company_domain == deal.get("domain"))
-            agree["company"].append(bool(result.company) and company_key(result.company) == company_key(deal["company"]))
+            agree["company"].append(company_key(result.company or "") == company_key(deal["company"]))
             agree["contact"].append(result.contact_email == deal.get("contact_email"))
             if result.amount is not None:
                 agree["amount_when_stated"].append(bool(deal.get("value")) and abs(result.amount - deal["value"]) <= 0.01 * deal["value"])

@@ -38,7 +38,7 @@ ENRON_TRAIN_SAMPLE = 1500
 
 
 def generated_scenarios(workdir: Path) -> list[LabelledMessage]:
-    from vectoros_pipelines.demo.generator import generate_scenario
+    from vectoros_pipelines.demo.scenario import generate_scenario
 
     out: list[LabelledMessage] = []
     for industry, languages, seed in SCENARIO_PLAN:
