@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from vectoros_pipelines.calendars.event import ParsedEvent
@@ -162,7 +162,9 @@ def store_emails(
             .where(captured_emails.c.workspace_id == workspace.id, captured_emails.c.message_key.in_(list(rows)))
         )
     }
-    inserts, updates = [], []
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    label_updates: list[dict[str, Any]] = []
     for key, row in rows.items():
         quarantined = row["status"] == "quarantined"
         old = existing.get(key)
@@ -177,14 +179,22 @@ def store_emails(
             counts.quarantined += quarantined
             continue
         row["labels"] = labels
-        if old.content_hash == row["content_hash"]:
-            row = {"workspace_id": row["workspace_id"], "message_key": key, "labels": labels, "updated_at": now}
-        updates.append(row)
         counts.updated += 1
+        if old.content_hash == row["content_hash"]:
+            label_updates.append({"k": key, "labels": labels})
+        else:
+            updates.append(row)
     for group in _by_columns(inserts):
         conn.execute(captured_emails.insert(), group)
     for group in _by_columns(updates):
         upsert(conn, captured_emails, group, key=["workspace_id", "message_key"])
+    if label_updates:  # same message seen under new labels (Gmail): touch the labels only
+        conn.execute(
+            update(captured_emails)
+            .where(captured_emails.c.workspace_id == workspace.id, captured_emails.c.message_key == bindparam("k"))
+            .values(labels=bindparam("labels"), updated_at=now),
+            label_updates,
+        )
     return counts
 
 
