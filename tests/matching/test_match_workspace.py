@@ -210,3 +210,37 @@ def test_workspaces_never_share_deals(engine: Engine) -> None:
     match_workspace(engine, two, index=None, embedder=None)
     assert len(_live_deals(engine, one.id)) == len(_live_deals(engine, two.id)) == 1
     assert deal_of(engine, one, "w1") != deal_of(engine, two, "w2")
+
+
+def test_a_colleague_copying_the_contact_joins_but_another_department_starts_a_deal(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("c1", "tom@freight.com", ["rep@seller.io"], "Evaluating BI platforms", 0,
+             deal_result("Freight Lines", "freight.com", "tom@freight.com", stage="qualified")),
+        # Procurement joins the same deal and copies Tom.
+        Mail("c2", "marc@freight.com", ["rep@seller.io", "tom@freight.com"], "Freight / Seller - next steps", 5,
+             deal_result("Freight Lines", "freight.com", "marc@freight.com", stage="qualified")),
+        # Finance writes in fresh, copying nobody: another buying centre.
+        Mail("c3", "raj@freight.com", ["rep@seller.io"], "Consolidated financial reporting", 9,
+             deal_result("Freight Lines", "freight.com", "raj@freight.com", stage="lead")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "c2") == deal_of(engine, ws, "c1")
+    assert deal_of(engine, ws, "c3") not in (None, deal_of(engine, ws, "c1"))
+
+
+def test_a_quiet_deal_revived_about_another_product_is_a_new_deal(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("q1", "nate@quarry.io", ["rep@seller.io"], "Pricing for 40 users", 0,
+             deal_result("Quarry", "quarry.io", "nate@quarry.io", amount=48_500)),
+        Mail("q2", "nate@quarry.io", ["rep@seller.io"], "Upgrade?", 100, not_deal(0.02)),
+        Mail("q3", "rep@seller.io", ["nate@quarry.io"], "Re: Upgrade?", 101,
+             deal_result("Quarry", "quarry.io", "nate@quarry.io", amount=72_000, product="Enterprise plan"),
+             in_reply_to="q2", references=["q2"]),
+    ])
+    report = match_workspace(engine, ws, index=None, embedder=None)
+    assert report.merged == 0
+    first, upgrade = deal_of(engine, ws, "q1"), deal_of(engine, ws, "q3")
+    assert upgrade not in (None, first)
+    assert deal_of(engine, ws, "q2") == upgrade  # the opening message joins its thread's deal

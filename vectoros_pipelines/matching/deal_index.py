@@ -28,6 +28,7 @@ class DealProfile:
 
     id: int
     status: str = "open"
+    stage: str = "lead"
     company_key: str | None = None
     domain: str | None = None
     products: tuple[str, ...] = ()
@@ -70,6 +71,7 @@ class DealIndex:
         """Records a deal's current fields (after creation, an update, or at load)."""
         profile = self.profiles.setdefault(deal_id, DealProfile(id=deal_id))
         profile.status = fields.status
+        profile.stage = fields.stage
         if fields.company_key and fields.company_key != profile.company_key:
             self._company_choices = None
         profile.company_key = fields.company_key

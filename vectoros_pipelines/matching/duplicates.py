@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_index import DealIndex, DealProfile
-from vectoros_pipelines.matching.products import products_compatible
+from vectoros_pipelines.matching.products import products_compatible, products_contained
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,16 @@ def _same_customer(a: DealProfile, b: DealProfile) -> list[str]:
     return reasons
 
 
-def duplicate_reasons(a: DealProfile, b: DealProfile) -> list[str]:
+def _revived_as_new(first: DealProfile, second: DealProfile, gap: timedelta) -> bool:
+    """`second` began after `first` had gone quiet, about another product or amount: an upsell, not a copy."""
+    if not (first.last_activity_at and second.opened_at and second.opened_at - first.last_activity_at > gap):
+        return False
+    if second.products and not products_contained(second.products, first.products):
+        return True
+    return bool(first.value and second.value and abs(first.value - second.value) > 0.1 * first.value)
+
+
+def duplicate_reasons(a: DealProfile, b: DealProfile, revival_gap: timedelta = timedelta(days=60)) -> list[str]:
     """Why `a` and `b` are one deal, or [] when they are not (or must not be merged)."""
     if not products_compatible(a.products, b.products):
         return []
@@ -48,6 +58,9 @@ def duplicate_reasons(a: DealProfile, b: DealProfile) -> list[str]:
         return []
     for first, second in ((a, b), (b, a)):
         if first.is_closed and first.closed_at and second.opened_at and second.opened_at > first.closed_at:
+            return []
+    for first, second in ((a, b), (b, a)):
+        if _revived_as_new(first, second, revival_gap):
             return []
     if a.domain and b.domain and a.domain == b.domain and not (a.contacts & b.contacts):
         # Linking already puts one company's compatible mail into one deal; two deals at one domain

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
+from vectoros_pipelines.extraction.result import STAGES
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_index import DealIndex, DealProfile
 from vectoros_pipelines.matching.evidence import MessageFacts
@@ -26,6 +27,7 @@ CONTACT = 0.75
 CC_CONTACT = 0.65  # a deal's contact only copied on the message: a colleague's new deal often cc's them
 CONTACT_OTHER_PRODUCT = 0.6
 DOMAIN = 0.6
+DOMAIN_NEW_PERSON = 0.45  # a stranger from a customer's company, on a new thread, copying nobody we know
 COMPANY_EXACT = 0.6
 COMPANY_FUZZY = 0.55
 SEMANTIC = 0.55
@@ -60,6 +62,7 @@ class MatchPolicy:
     unrelated_link_score: float = 0.75
     subject_window: timedelta = timedelta(days=120)
     closed_grace: timedelta = timedelta(days=14)  # mail right after a close still belongs to it
+    revival_gap: timedelta = timedelta(days=60)  # a deal quiet this long, revived about another product, is new
     semantic_min_similarity: float = 0.6
     semantic_alone_similarity: float = 0.85
 
@@ -168,10 +171,24 @@ def _apply_compatibility(facts: MessageFacts, index: DealIndex, found: dict[int,
         threaded = cand.score >= SUBJECT_WITH_PARTICIPANT
         if not threaded and _new_opportunity(facts, deal, policy):
             continue
+        if set(cand.reasons) <= _IDENTITY_ONLY and not _continues(facts, deal):
+            # Another department of a known customer writing in fresh is usually a new deal; a
+            # colleague joining the existing one copies the people already on it or talks about
+            # what is already on the table (the same product, a later stage).
+            cand.score = DOMAIN_NEW_PERSON
+            cand.reasons.append("new person")
+        quiet = deal.last_activity_at is not None and facts.occurred_at - deal.last_activity_at > policy.revival_gap
+        if quiet and not threaded and _talks_about_something_else(facts, deal):
+            continue
+        if quiet and not threaded and cand.score > CONTACT_OTHER_PRODUCT:
+            # A contact writing again after months of silence may be starting something new: the
+            # message must say it is about a deal (or its thread must link) before it revives this one.
+            cand.score = CONTACT_OTHER_PRODUCT
+            cand.reasons.append("quiet deal")
         if not products_compatible(facts.products, deal.products):
             if threaded:
                 pass
-            elif "contact" in cand.reasons and not deal.is_closed:
+            elif "contact" in cand.reasons and not deal.is_closed and not quiet:
                 # The same person changing what they want to buy is the same deal, held less firmly.
                 cand.score = CONTACT_OTHER_PRODUCT
                 cand.reasons.append("other product")
@@ -182,6 +199,28 @@ def _apply_compatibility(facts: MessageFacts, index: DealIndex, found: dict[int,
             cand.reasons.append("product")
         out[deal_id] = cand
     return out
+
+
+def _talks_about_something_else(facts: MessageFacts, deal: DealProfile) -> bool:
+    """A product the deal never mentioned, or a clearly different amount."""
+    x = facts.extraction
+    if facts.products and not products_contained(facts.products, deal.products):
+        return True
+    return bool(x.amount and deal.value and abs(x.amount - deal.value) > 0.1 * deal.value)
+
+
+_IDENTITY_ONLY = frozenset({"domain", "company", "company~"})
+
+
+def _continues(facts: MessageFacts, deal: DealProfile) -> bool:
+    x = facts.extraction
+    if facts.products and deal.products and products_compatible(facts.products, deal.products):
+        return True
+    if x.stage_hint in STAGES and deal.stage in STAGES:
+        late = STAGES.index(x.stage_hint) >= STAGES.index("negotiation")
+        if late or STAGES.index(x.stage_hint) > STAGES.index(deal.stage):
+            return True
+    return bool(x.amount and deal.value and abs(x.amount - deal.value) <= 0.1 * deal.value)
 
 
 def semantic_candidates(facts: MessageFacts, hits: Iterable[tuple[int, float]], index: DealIndex,
