@@ -27,7 +27,7 @@ def insights_by_priority(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("insights:Q", title="New insights today"),
+            x=alt.X("insights:Q", title="New insights today", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("priority:N", sort=["high", "medium", "low"], title=None),
             color=alt.Color("priority:N", scale=PRIORITY_COLORS, legend=None),
             tooltip=["priority", "insights"],
@@ -54,7 +54,7 @@ def health_history(history: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(history)
         .mark_line(point=True)
-        .encode(x=alt.X("as_of:T", title=None), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Health"),
+        .encode(x=alt.X("as_of:T", title=None, axis=alt.Axis(format="%b %d", tickCount="day")), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Health"),
                 tooltip=["as_of:T", "score:Q"])
         .properties(height=160)
     )
@@ -70,5 +70,5 @@ def drivers(frame: pd.DataFrame, label: str, value: str) -> alt.Chart:
             color=alt.condition(f"datum['{value}'] >= 0", alt.value("#2ca02c"), alt.value("#d62728")),
             tooltip=[label, value],
         )
-        .properties(height=max(100, 26 * len(frame)))
+        .properties(height=max(120, 40 * len(frame)))
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,16 @@ def ago(moment: Any) -> str:
 
 
 DEAL_PAGE = "app_pages/deal.py"
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:"})
+
+
+def md(text: object) -> str:
+    """Text from mail, calendars or CRM files, escaped so Streamlit shows it literally.
+
+    Unescaped, a subject like `![x](https://tracker/pixel)` would make every reader's
+    browser fetch that URL, and `**` or `[...]( )` would restyle the page.
+    """
+    return re.sub(r"\s+", " ", str(text)).translate(_MARKDOWN_SPECIAL)
 
 
 def deal_page_link(deal_id: Any, label: str) -> None:

@@ -107,8 +107,7 @@ def auto_created_deals(conn: Connection, workspace_id: int, since: datetime) -> 
     """Deals the pipeline created on its own since `since`, by the kind of source that revealed them."""
     rows = conn.execute(
         select(deals.c.source, func.count(), func.coalesce(func.sum(deals.c.value), 0.0))
-        .where(deals.c.workspace_id == workspace_id, deals.c.created_at >= since,
-               deals.c.source.in_(AUTOMATIC_SOURCES))
+        .where(_live_deals(workspace_id), deals.c.created_at >= since, deals.c.source.in_(AUTOMATIC_SOURCES))
         .group_by(deals.c.source)
     ).all()
     return _frame(rows, ["source", "deals", "value"])
@@ -491,7 +490,7 @@ class Fact:
     value: Any
     source_field: str | None
     span_text: str | None
-    context: str | None  # the source text around the span, for reading the value in place
+    context: tuple[str, str, str] | None  # (text before, the span, text after), to read the value in place
 
 
 @dataclass(frozen=True)
@@ -510,12 +509,13 @@ FACT_FIELDS = ("company", "company_domain", "amount", "currency", "contact_name"
                "stage_hint", "close_date_hint", "outcome")
 
 
-def _context(text: str, start: int, end: int, pad: int = 60) -> str:
+def _context(text: str, start: int, end: int, pad: int = 60) -> tuple[str, str, str] | None:
     if not text or start < 0 or end > len(text) or start >= end:
-        return ""
-    before = text[max(0, start - pad):start]
-    after = text[end:end + pad]
-    return f"{'…' if start > pad else ''}{before}**{text[start:end]}**{after}{'…' if end + pad < len(text) else ''}"
+        return None
+    before = ("…" if start > pad else "") + text[max(0, start - pad):start]
+    after = text[end:end + pad] + ("…" if end + pad < len(text) else "")
+    return " ".join(before.split()) + (" " if before[-1:].isspace() else ""), text[start:end], \
+        (" " if after[:1].isspace() else "") + " ".join(after.split())
 
 
 def _facts(extracted: Any, sources: dict[str, str]) -> list[Fact]:
@@ -533,7 +533,7 @@ def _facts(extracted: Any, sources: dict[str, str]) -> list[Fact]:
             source_field = span.get("field")
             span_text = span.get("text")
             context = _context(sources.get(source_field or "", ""), int(span.get("start", -1)),
-                               int(span.get("end", -1))) or None
+                               int(span.get("end", -1)))
         facts.append(Fact(name, value, source_field, span_text, context))
     return facts
 

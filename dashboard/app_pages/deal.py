@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, charts, queries, session
-from dashboard.display import ago, deal_page_link, money
+from dashboard.display import ago, deal_page_link, md, money
 
 KIND_ICONS = {"email_in": ":material/call_received:", "email_out": ":material/call_made:",
               "email_internal": ":material/forum:", "meeting": ":material/event:", "crm": ":material/database:"}
@@ -77,15 +77,20 @@ with timeline_tab:
         st.caption("No emails or meetings linked yet.")
     for item in items:
         with st.container(border=True):
-            st.markdown(f"{KIND_ICONS.get(item.kind, '')} **{item.title}**")
-            st.caption(f"{item.occurred_at:%Y-%m-%d %H:%M} · {item.kind} · " + ", ".join(item.people[:6])
+            st.markdown(f"{KIND_ICONS.get(item.kind, '')} **{md(item.title)}**")
+            st.caption(f"{item.occurred_at:%Y-%m-%d %H:%M} UTC · {item.kind} · " + md(", ".join(item.people[:6]))
                        + (f" +{len(item.people) - 6}" if len(item.people) > 6 else ""))
             if item.facts:
                 st.markdown("**Extracted**" + (f" (confidence {item.confidence:.2f})" if item.confidence else ""))
+                lines = []
                 for fact in item.facts:
-                    source = f" — from {fact.source_field}: {fact.context}" if fact.context else (
-                        f" — “{fact.span_text}”" if fact.span_text else "")
-                    st.markdown(f"- `{fact.field}` = **{fact.value}**{source}")
+                    if fact.context:
+                        before, span, after = fact.context
+                        source = f" — from {fact.source_field}: {md(before)}:blue-background[**{md(span)}**]{md(after)}"
+                    else:
+                        source = f" — “{md(fact.span_text)}”" if fact.span_text else ""
+                    lines.append(f"- `{fact.field}` = **{md(fact.value)}**{source}")
+                st.markdown("\n".join(lines))
             if item.summary:
                 with st.expander("Text"):
                     st.text(item.summary)

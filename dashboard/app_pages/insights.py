@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import actions, queries, session
-from dashboard.display import ago, deal_page_link
+from dashboard.display import ago, deal_page_link, md
 
 PAGE_SIZE = 20
 PRIORITY_BADGE = {"high": ":red-badge[high]", "medium": ":orange-badge[medium]", "low": ":gray-badge[low]"}
@@ -38,9 +38,9 @@ def _show_json(label: str, value: Any) -> None:
     if not value:
         return
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        st.markdown(f"**{label}**\n" + "\n".join(f"- {v}" for v in value))
+        st.markdown(f"**{label}**\n" + "\n".join(f"- {md(v)}" for v in value))
     elif isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
-        st.markdown(f"**{label}**\n" + "\n".join(f"- {k}: {v}" for k, v in value.items()))
+        st.markdown(f"**{label}**\n" + "\n".join(f"- {md(k)}: {md(v)}" for k, v in value.items()))
     else:
         st.markdown(f"**{label}**")
         st.code(json.dumps(value, indent=2, default=str), language="json")
@@ -49,7 +49,7 @@ def _show_json(label: str, value: Any) -> None:
 for insight in rows.itertuples():
     with st.container(border=True):
         head, meta = st.columns([4, 1])
-        head.markdown(f"{PRIORITY_BADGE.get(insight.priority, insight.priority)} **{insight.title}**")
+        head.markdown(f"{PRIORITY_BADGE.get(insight.priority, md(insight.priority))} **{md(insight.title)}**")
         meta.caption(f"{insight.kind} · {ago(insight.detected_at)} · {insight.status}")
         if insight.description:
             st.write(insight.description)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,11 +48,14 @@ def app_as(engine: Engine, seeded: Seeded) -> Callable[..., AppTest]:
 
 
 def texts(at: AppTest) -> str:
-    """Everything a person would read on the page (markdown, captions, titles, alerts, metrics, tables)."""
+    """Everything a person would read on the page (markdown, captions, titles, alerts, metrics, tables).
+
+    Markdown escapes (`\\(`) are removed, as the browser does, so tests read what a person reads.
+    """
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
                  "text"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [e.value.to_csv() for e in at.dataframe]
-    return "\n".join(parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))

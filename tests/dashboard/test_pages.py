@@ -99,7 +99,8 @@ def test_deal_page_shows_health_timeline_with_source_spans_and_audit_trail(app_a
     assert "70 / 100" in page
     assert "Analytics Suite — next steps" in page and "Initech demo" in page
     # the extracted amount is shown inside the sentence it was read from
-    assert "`amount` = **48000.0** — from body:" in page and "**48,000 EUR**" in page
+    assert "`amount` = **48000.0** — from body:" in page
+    assert "for :blue-background[**48,000 EUR**] per year" in page
     assert "email “Analytics Suite — next steps”" in page  # the change to value traced to its email
     assert "Lena Fischer <lena@initech.de>" in page
 
@@ -119,3 +120,14 @@ def test_people_page_lists_this_workspace_only(app_as, seeded: Seeded) -> None:
 
 def test_app_file_exists() -> None:
     assert Path(APP).is_file()
+
+
+def test_text_from_mail_is_shown_literally_never_as_markdown(app_as, engine, seeded: Seeded) -> None:
+    from vectoros_pipelines.storage.schema import captured_emails
+
+    with engine.begin() as conn:
+        conn.execute(captured_emails.update().where(captured_emails.c.message_key == "msg-1@initech.de")
+                     .values(subject="![pixel](https://tracker.example/p.gif) **urgent**"))
+    at = app_as("dana@acme.com", "app_pages/deal.py", deal=str(seeded.big_deal))
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "\\!\\[pixel\\]\\(https\\:" in markdown and "![pixel](" not in markdown
