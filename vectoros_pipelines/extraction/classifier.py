@@ -4,6 +4,7 @@ score another; `load_shipped` reads the model file that ships in the package."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,11 +73,27 @@ def fit(views: Sequence[MessageView], labels: Sequence[int], *, summary: dict[st
     return classifier
 
 
+def fingerprint(classifier: DealClassifier) -> str:
+    """Hash of what the model computes (vocabulary, weights, calibration), not of the pickle bytes:
+    pickle output can differ between two runs that trained the very same model (string memoisation)."""
+    digest = hashlib.sha256()
+    for term, index in sorted(classifier.word.vocabulary_.items()):
+        digest.update(f"{term}\t{index}\n".encode())
+    digest.update(np.asarray(classifier.word.idf_, dtype=np.float64).tobytes())
+    for calibrated in classifier.model.calibrated_classifiers_:
+        estimator = calibrated.estimator
+        digest.update(np.asarray(estimator.coef_, dtype=np.float64).round(10).tobytes())
+        digest.update(np.asarray(estimator.intercept_, dtype=np.float64).round(10).tobytes())
+        for calibrator in calibrated.calibrators:
+            digest.update(np.asarray([calibrator.a_, calibrator.b_], dtype=np.float64).round(10).tobytes())
+    return digest.hexdigest()[:12]
+
+
 def save(classifier: DealClassifier, path: Path = MODEL_PATH) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(
         {"version": classifier.version, "word": classifier.word, "model": classifier.model,
-         "summary": classifier.summary, "features": FEATURE_NAMES},
+         "summary": classifier.summary, "features": FEATURE_NAMES, "fingerprint": fingerprint(classifier)},
         path, compress=3,
     )
 
@@ -87,4 +104,6 @@ def load(path: Path = MODEL_PATH) -> DealClassifier:
     if tuple(data["features"]) != FEATURE_NAMES:
         raise ValueError(f"model {path.name} was trained with other hand features; retrain with "
                          "`python -m vectoros_pipelines.extraction.training.train`")
-    return DealClassifier(data["word"], data["model"], data["version"], data["summary"])
+    classifier = DealClassifier(data["word"], data["model"], data["version"], data["summary"])
+    classifier.summary["fingerprint"] = data["fingerprint"]
+    return classifier

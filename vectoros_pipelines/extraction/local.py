@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from vectoros_pipelines.calendars.event import ParsedEvent
@@ -28,11 +26,6 @@ _BUYER_CAP = 0.3
 FIELDS_FLOOR = 0.2
 
 
-@lru_cache(maxsize=4)
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
 def _catalogue(context: WorkspaceContext) -> tuple[str, ...]:
     """Product names the workspace sells, from `extra["products"]` ("Enterprise plan; Pro plan")."""
     raw = context.extra.get("products", "")
@@ -46,7 +39,7 @@ class LocalExtractor:
 
     def __init__(self, model_path: Path = clf.MODEL_PATH, deal_threshold: float = DEFAULT_DEAL_THRESHOLD) -> None:
         self._classifier = clf.load(model_path)
-        self.version = f"{self._classifier.version}+{_file_digest(model_path)}"
+        self.version = f"{self._classifier.version}+{self._classifier.summary['fingerprint']}"
         self.deal_threshold = deal_threshold
 
     def extract_email(self, email: ParsedEmail, context: WorkspaceContext) -> ExtractionResult:

@@ -74,7 +74,7 @@ def main() -> None:
     clf.save(model, args.out)
     print(f"trained on {len(data)} messages ({sum(labels)} deal-related) in {time.perf_counter() - started:.1f}s")
     print(f"by source:label {dict(sorted(by_source.items()))}")
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), model fingerprint {clf.fingerprint(model)}")
 
 
 if __name__ == "__main__":
