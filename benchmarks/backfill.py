@@ -63,7 +63,9 @@ def run(engine_name: str, url: str, mailbox: Path, total: int, home: Path) -> No
         nonlocal done, next_mark
         done += n
         if done >= next_mark:
-            marks.append(f"{done}: {process.memory_info().rss / 2**20:.0f} MiB")
+            workers = sum(c.memory_info().rss for c in process.children(recursive=True))
+            marks.append(f"{done}: {process.memory_info().rss / 2**20:.0f} MiB"
+                         f" (+ parse workers {workers / 2**20:.0f} MiB)")
             next_mark += total / 4
 
     started = time.perf_counter()
@@ -100,7 +102,8 @@ def main() -> None:
                 url = args.pg_url
             run(name, url, mailbox, total, tmp_path / f"home-{name}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MiB")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MiB (largest parse worker {child:.0f} MiB)")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,13 @@ the next run captures again.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -67,20 +71,30 @@ def _labels_from_locator(locator: str) -> tuple[str, ...]:
     return ()
 
 
+def capture_workers() -> int:
+    """Processes that parse mail while the main process writes (`VECTOROS_CAPTURE_WORKERS`, default: cores)."""
+    return max(1, int(os.environ.get("VECTOROS_CAPTURE_WORKERS", os.cpu_count() or 1)))
+
+
 def capture_mail_items(
     engine: Engine, workspace: Workspace, source: Source, items: Iterable[SourceItem], *,
     only_changed: bool, cipher: Cipher | None = None, progress: Callable[[int], None] | None = None,
 ) -> CaptureReport:
-    """Parses and stores messages batch by batch, one transaction per batch."""
+    """Parses and stores messages batch by batch, one transaction per batch.
+
+    Parsing is the expensive part, so from the second batch on it runs in worker
+    processes, one batch ahead of the writes: memory holds at most two batches.
+    """
     cipher = cipher or load_cipher()
     report = CaptureReport()
     started = time.perf_counter()
-    for batch in batched(items, BATCH):
+    read = partial(read_mail_record, source.root)
+    pool: ProcessPoolExecutor | None = None
+    ahead: tuple[list[SourceItem], Iterator[MailRecord]] | None = None
+
+    def write(batch: list[SourceItem], parsed: Iterator[MailRecord]) -> None:
+        records = list(parsed)
         with engine.begin() as conn:
-            if only_changed:
-                known = captured_fingerprints(conn, source, [i.locator for i in batch])
-                batch = [i for i in batch if known.get(i.locator) != fingerprint_of(i)]
-            records = [read_mail_record(source.root, item) for item in batch]
             report.counts.add(store_emails(conn, workspace, source.integration_id, records, cipher))
             now = datetime.now(UTC)
             upsert(conn, source_items, [
@@ -91,6 +105,26 @@ def capture_mail_items(
         report.months.update(r.month for r in records)
         if progress:
             progress(len(batch))
+
+    try:
+        for number, batch in enumerate(batched(items, BATCH)):
+            if only_changed:
+                with engine.connect() as conn:
+                    known = captured_fingerprints(conn, source, [i.locator for i in batch])
+                batch = [i for i in batch if known.get(i.locator) != fingerprint_of(i)]
+                if not batch:
+                    continue
+            if pool is None and number > 0 and capture_workers() > 1:
+                pool = ProcessPoolExecutor(capture_workers(), mp_context=multiprocessing.get_context("spawn"))
+            parsed = pool.map(read, batch, chunksize=25) if pool else iter([read(i) for i in batch])
+            if ahead is not None:
+                write(*ahead)
+            ahead = (batch, parsed)
+        if ahead is not None:
+            write(*ahead)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     report.seconds = time.perf_counter() - started
     return report
 
