@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rapidfuzz import fuzz, process
-
 from vectoros_pipelines.extraction.domains import domain_label
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_state import DealFields
@@ -54,6 +52,9 @@ class SubjectEntry:
     at: datetime
 
 
+_MAX_BLOCK = 200
+
+
 class DealIndex:
     def __init__(self) -> None:
         self.profiles: dict[int, DealProfile] = {}
@@ -62,8 +63,8 @@ class DealIndex:
         self.by_domain: dict[str, set[int]] = {}
         self.by_company: dict[str, set[int]] = {}
         self.by_subject: dict[str, list[SubjectEntry]] = {}
-        self._company_choices: list[str] | None = None
         self._names_by_first_word: dict[str, set[str]] = {}
+        self._names_by_word: dict[str, set[str]] = {}
 
     # -- building -------------------------------------------------------------------------------------
     def set_fields(self, deal_id: int, fields: DealFields, products: Iterable[str] = (),
@@ -72,8 +73,6 @@ class DealIndex:
         profile = self.profiles.setdefault(deal_id, DealProfile(id=deal_id))
         profile.status = fields.status
         profile.stage = fields.stage
-        if fields.company_key and fields.company_key != profile.company_key:
-            self._company_choices = None
         profile.company_key = fields.company_key
         profile.domain = fields.domain
         profile.contact_email = fields.contact_email
@@ -138,6 +137,9 @@ class DealIndex:
 
     def _index_name(self, key: str) -> None:
         words = key.split()
+        for word in words:
+            if len(word) >= 3:
+                self._names_by_word.setdefault(word, set()).add(key)
         if words and len(key) >= 4:
             self._names_by_first_word.setdefault(words[0], set()).add(key)
         if len(words) >= 3 and len(words[0]) + len(words[1]) >= 8:
@@ -189,11 +191,16 @@ class DealIndex:
         hits: dict[int, float] = {d: 100.0 for d in self.by_company.get(key, set()) if d in self.profiles}
         if len(key) < 4:
             return hits
-        if self._company_choices is None:
-            self._company_choices = list(self.by_company)
-        # The native scorer prefilters all names in C; the exact similarity is computed for the few left.
-        for other, _score, _ in process.extract(key, self._company_choices, scorer=fuzz.token_set_ratio,
-                                                score_cutoff=min_similarity * 0.95, limit=10):
+        # Fuzzy candidates share a word with the key (blocking): no scan over every company name.
+        # Words shared by very many names ("group", "partners") block nothing and are skipped.
+        pool: set[str] = set()
+        for word in key.split():
+            names = self._names_by_word.get(word, set())
+            if len(word) >= 3 and len(names) <= _MAX_BLOCK:
+                pool |= names
+        if not pool and " " not in key:
+            pool = {n for n in self._names_by_word.get(key[:4], set())}
+        for other in pool:
             score = company_similarity(key, other)
             if score < min_similarity:
                 continue

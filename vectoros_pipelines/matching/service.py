@@ -125,6 +125,8 @@ class _Session:
         self.corrections: dict[int, dict[str, Any]] = {}
         self.evidence: dict[int, dict[SourceRef, MessageFacts]] = {}
         self.dirty: set[int] = set()
+        self.additions: dict[int, dict[SourceRef, MessageFacts]] = {}
+        self.removals: dict[int, set[SourceRef]] = {}
         self.touched: set[int] = set()
         self.pending_links: dict[int, list[deal_writes.LinkedItem]] = {}
         self.unlinked: list[SourceRef] = []
@@ -134,10 +136,16 @@ class _Session:
         self.skipped_by_subject: dict[str, list[MessageFacts]] = {}
         self.skipped_by_contact: dict[str, list[MessageFacts]] = {}
         self.backfilled: set[SourceRef] = set()
+        self.earlier_unlinked_threads: set[str] = set()
         if load_index:
             self._load(conn)
 
     def _load(self, conn: Connection) -> None:
+        # Thread keys of mail an earlier run left unlinked: only a hit here costs a query (backfill).
+        self.earlier_unlinked_threads = {r[0] for r in conn.execute(
+            select(captured_emails.c.thread_key).where(
+                captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_(None),
+                captured_emails.c.status == "processed", captured_emails.c.matched_at.is_not(None))) if r[0]}
         for row in conn.execute(select(deals).where(deals.c.workspace_id == self.workspace_id,
                                                     deals.c.merged_into.is_(None))):
             fields = DealFields(**{name: getattr(row, name) for name in DealFields.__dataclass_fields__
@@ -155,16 +163,31 @@ class _Session:
                 self.index.add_message(row.deal_id, facts_from_event_row(row._mapping, self.parties))
 
     def deal_evidence(self, conn: Connection, deal_id: int) -> dict[SourceRef, MessageFacts]:
-        """The messages linked to a deal, read once per run when the deal is first touched."""
-        if deal_id not in self.evidence:
-            items = [facts_from_email_row(r._mapping, self.parties) for r in conn.execute(
-                select(*_EMAIL_COLUMNS).where(captured_emails.c.workspace_id == self.workspace_id,
-                                              captured_emails.c.deal_id == deal_id))]
-            items += [facts_from_event_row(r._mapping, self.parties) for r in conn.execute(
-                select(*_EVENT_COLUMNS).where(captured_calendar_events.c.workspace_id == self.workspace_id,
-                                              captured_calendar_events.c.deal_id == deal_id))]
-            self.evidence[deal_id] = {f.ref: f for f in items}
+        """The messages linked to a deal (as the warehouse has them, plus this run's unflushed links)."""
+        self.load_evidence(conn, [deal_id])
         return self.evidence[deal_id]
+
+    def load_evidence(self, conn: Connection, deal_ids: Iterable[int]) -> None:
+        """Reads the linked messages of deals first touched in this run: one query per 500 deals."""
+        missing = sorted({d for d in deal_ids if d not in self.evidence})
+        for start in range(0, len(missing), 500):
+            ids = missing[start:start + 500]
+            loaded: dict[int, dict[SourceRef, MessageFacts]] = {d: {} for d in ids}
+            for row in conn.execute(select(*_EMAIL_COLUMNS).where(
+                    captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.in_(ids))):
+                f = facts_from_email_row(row._mapping, self.parties)
+                loaded[row.deal_id][f.ref] = f
+            for row in conn.execute(select(*_EVENT_COLUMNS).where(
+                    captured_calendar_events.c.workspace_id == self.workspace_id,
+                    captured_calendar_events.c.deal_id.in_(ids))):
+                f = facts_from_event_row(row._mapping, self.parties)
+                loaded[row.deal_id][f.ref] = f
+            for deal_id, items in loaded.items():
+                # Links made earlier in this run and not yet written are added on top.
+                items.update(self.additions.pop(deal_id, {}))
+                for ref in self.removals.pop(deal_id, set()):
+                    items.pop(ref, None)
+                self.evidence[deal_id] = items
 
     def skip(self, facts: MessageFacts) -> None:
         self.unlinked.append(facts.ref)
@@ -215,7 +238,7 @@ class _Session:
             mates += [m for m in self.skipped_by_subject.get(facts.subject_key, [])
                       if externals & set(m.external_emails)
                       and abs(m.occurred_at - facts.occurred_at) <= MatchPolicy().subject_window]
-        if facts.ref.kind == "email" and keys:
+        if facts.ref.kind == "email" and any(k in self.earlier_unlinked_threads for k in keys):
             # Messages of this thread left unlinked by an earlier run: an indexed lookup by thread key.
             rows = conn.execute(select(*_EMAIL_COLUMNS).where(
                 captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_(None),
@@ -228,9 +251,15 @@ class _Session:
     def link(self, conn: Connection, deal_id: int, facts: MessageFacts) -> None:
         previous = facts.deal_id
         if previous is not None and previous != deal_id and previous in self.index.profiles:
-            self.deal_evidence(conn, previous).pop(facts.ref, None)
+            if previous in self.evidence:
+                self.evidence[previous].pop(facts.ref, None)
+            else:
+                self.removals.setdefault(previous, set()).add(facts.ref)
             self.dirty.add(previous)
-        self.deal_evidence(conn, deal_id)[facts.ref] = facts
+        if deal_id in self.evidence:
+            self.evidence[deal_id][facts.ref] = facts
+        else:
+            self.additions.setdefault(deal_id, {})[facts.ref] = facts
         self.index.add_message(deal_id, facts)
         self._observe(deal_id, facts)
         self.dirty.add(deal_id)
@@ -272,9 +301,10 @@ class _Session:
     def flush(self, conn: Connection, now: datetime) -> None:
         for deal_id, items in self.pending_links.items():
             deal_writes.link_items(conn, self.workspace_id, deal_id, items, now=now)
-        for deal_id in sorted(self.dirty):
-            if deal_id in self.index.profiles:
-                self.refold(conn, deal_id, now)
+        live = sorted(d for d in self.dirty if d in self.index.profiles)
+        self.load_evidence(conn, live)
+        for deal_id in live:
+            self.refold(conn, deal_id, now)
         deal_writes.mark_matched(conn, self.workspace_id, self.unlinked, now=now)
         self.pending_links.clear()
         self.dirty.clear()
