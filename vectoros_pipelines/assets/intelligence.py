@@ -3,8 +3,9 @@
 import dagster as dg
 
 from vectoros_pipelines.partitions import workspace_partitions
-from vectoros_pipelines.resources import Clock, Warehouse
+from vectoros_pipelines.resources import Clock, VectorStore, Warehouse
 from vectoros_pipelines.storage.intelligence import forecast_workspace, refresh_insights, score_workspace
+from vectoros_pipelines.vectors.neighbours import qdrant_neighbours
 
 
 @dg.asset(
@@ -25,14 +26,18 @@ def deal_health_scores(context: dg.AssetExecutionContext, warehouse: Warehouse, 
 
 @dg.asset(
     partitions_def=workspace_partitions,
-    deps=[deal_health_scores, "revenue_forecasts"],
-    kinds={"python", "sql"},
+    deps=[deal_health_scores, "revenue_forecasts", "deal_embeddings"],
+    kinds={"python", "sql", "qdrant"},
     group_name="intelligence",
+    pool="vectors",
 )
-def insights(context: dg.AssetExecutionContext, warehouse: Warehouse, clock: Clock) -> dg.MaterializeResult:
-    """Alerts with next actions: stale, at risk, upsell, forecast change, new deal, slipped, single-threaded…"""
+def insights(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, vectors: VectorStore, clock: Clock
+) -> dg.MaterializeResult:
+    """Alerts with next actions: stale (vs. similar closed deals in Qdrant), at risk, upsell, slipped, single-threaded…"""
     workspace = warehouse.workspace(context.partition_key)
-    run = refresh_insights(warehouse.engine, workspace.id, clock.now().date())
+    neighbours = qdrant_neighbours(warehouse.engine, workspace.id, vectors.index())
+    run = refresh_insights(warehouse.engine, workspace.id, clock.now().date(), neighbours=neighbours)
     return dg.MaterializeResult(metadata={
         "opened": run.opened, "updated": run.updated, "resolved": run.resolved,
         "kept_dismissed": run.kept_dismissed, "open_total": run.open_total,
