@@ -5,11 +5,13 @@ function here re-reads the actor's user row from the database, refuses a role
 below what the action needs, and touches only rows of the actor's workspace.
 Every change writes an `audit_log` row.
 
-Some writes belong to other layers that were not merged when the dashboard was
-written (insight lifecycle → `storage/intelligence.py`, corrections and merges
-→ `storage/deal_writes.py`, file sources → `storage/integrations.py`). The
-minimal versions here are named after what they do so they can be swapped
-for those functions when they land.
+The writes themselves are the other layers' where they exist: insight feedback
+(`storage.intelligence.record_feedback`), merge / un-merge (`matching.service`,
+which also re-derives both deals' fields and stops an undone pair from being
+auto-merged again), disconnecting (`storage.integrations`). Two minimal writes
+live here until their layers offer one: a hand correction of a deal field, and
+registering a file/folder source (`storage.integrations` knows only OAuth/IMAP
+providers so far).
 """
 
 from __future__ import annotations
@@ -24,15 +26,12 @@ from sqlalchemy.engine import Connection
 
 from dashboard.auth import ROLE_RANK, Principal, hash_password
 from vectoros_pipelines.storage.schema import (
-    activities,
     audit_log,
     captured_calendar_events,
     captured_emails,
     deal_changes,
     deals,
-    insights,
     integrations,
-    recommendation_feedback,
     users,
 )
 from vectoros_pipelines.storage.workspaces import ROLES, add_user
@@ -78,13 +77,15 @@ def _audit(conn: Connection, actor: Principal, action: str, subject_type: str, s
 # ── insights ─────────────────────────────────────────────────────────────────
 
 
-def _insight_status(conn: Connection, actor: Principal, insight_id: int) -> str:
-    status = conn.execute(
-        select(insights.c.status).where(insights.c.id == insight_id, insights.c.workspace_id == actor.workspace_id)
-    ).scalar()
-    if status is None:
-        raise NotFound(f"no insight {insight_id} in this workspace")
-    return str(status)
+def _feedback(conn: Connection, actor: Principal, insight_id: int, action: str, rating: int | None,
+              comment: str | None) -> None:
+    from vectoros_pipelines.storage.intelligence import record_feedback
+
+    try:
+        record_feedback(conn, actor.workspace_id, insight_id, action, actor.email, rating, comment or None)
+    except LookupError as exc:
+        raise NotFound(f"no insight {insight_id} in this workspace") from exc
+    _audit(conn, actor, f"insight.{action}", "insight", insight_id, {"rating": rating, "comment": comment})
 
 
 def set_insight_status(conn: Connection, actor: Principal, insight_id: int, status: str, comment: str | None = None) -> None:
@@ -92,32 +93,23 @@ def set_insight_status(conn: Connection, actor: Principal, insight_id: int, stat
     if status not in ("acknowledged", "dismissed"):
         raise ActionError(f"an insight can be acknowledged or dismissed, not {status!r}")
     authorize(conn, actor, "user")
-    previous = _insight_status(conn, actor, insight_id)
-    conn.execute(update(insights).where(insights.c.id == insight_id, insights.c.workspace_id == actor.workspace_id)
-                 .values(status=status, updated_at=now()))
-    conn.execute(recommendation_feedback.insert().values(
-        workspace_id=actor.workspace_id, insight_id=insight_id, user_email=actor.email, action=status,
-        comment=comment or None))
-    _audit(conn, actor, f"insight.{status}", "insight", insight_id, {"from": previous, "comment": comment})
+    _feedback(conn, actor, insight_id, status, None, comment)
 
 
 def rate_insight(conn: Connection, actor: Principal, insight_id: int, rating: int, comment: str | None = None) -> None:
     if not 1 <= rating <= 5:
         raise ActionError("a rating is from 1 to 5")
     authorize(conn, actor, "user")
-    _insight_status(conn, actor, insight_id)
-    conn.execute(recommendation_feedback.insert().values(
-        workspace_id=actor.workspace_id, insight_id=insight_id, user_email=actor.email, action="rated",
-        rating=rating, comment=comment or None))
-    _audit(conn, actor, "insight.rated", "insight", insight_id, {"rating": rating})
+    _feedback(conn, actor, insight_id, "rated", rating, comment)
 
 
 # ── deals ────────────────────────────────────────────────────────────────────
 
 # Fields a person may correct, with how to read the typed-in text.
+# The same fields matching lets a correction override (matching.deal_state.CORRECTABLE).
 CORRECTABLE_FIELDS: dict[str, type] = {
-    "name": str, "company": str, "value": float, "currency": str, "stage": str, "status": str,
-    "close_date": date, "contact_name": str, "contact_email": str, "product": str, "owner_email": str,
+    "name": str, "company": str, "domain": str, "value": float, "currency": str, "stage": str, "status": str,
+    "close_date": date, "contact_name": str, "contact_email": str, "product": str,
 }
 STAGES = ("lead", "qualified", "demo", "proposal", "negotiation", "closed_won", "closed_lost")
 STATUSES = ("open", "won", "lost")
@@ -171,8 +163,10 @@ def correct_deal_field(conn: Connection, actor: Principal, deal_id: int, field: 
     if row.merged_into is not None:
         raise ActionError(f"deal {deal_id} was merged into deal {row.merged_into}; correct that one")
     old = getattr(row, field)
+    # `{field: value}`, the shape matching folds in last (matching.deal_state.fold_evidence), so the
+    # correction survives every later automatic update; who and when are in deal_changes and audit_log.
     corrections = dict(row.corrections or {})
-    corrections[field] = {"value": _json_value(value), "by": actor.email, "at": now().isoformat()}
+    corrections[field] = _json_value(value)
     changes: dict[str, Any] = {field: value, "corrections": corrections, "updated_at": now()}
     if field == "status" and value in ("won", "lost") and row.closed_at is None:
         changes["closed_at"] = now()
@@ -186,72 +180,36 @@ def correct_deal_field(conn: Connection, actor: Principal, deal_id: int, field: 
     return value
 
 
-def merge_deals(conn: Connection, actor: Principal, source_id: int, target_id: int) -> None:
-    """Folds `source` into `target`: its activities and messages move; what moved is kept for an undo."""
-    authorize(conn, actor, "user")
-    if source_id == target_id:
-        raise ActionError("a deal cannot be merged into itself")
-    source, target = _live_deal(conn, actor, source_id), _live_deal(conn, actor, target_id)
-    for row in (source, target):
-        if row.merged_into is not None:
-            raise ActionError(f"deal {row.id} is already merged into deal {row.merged_into}")
-    ws = actor.workspace_id
-    moved = {
-        "activity_ids": _move(conn, activities, ws, source_id, target_id),
-        "email_ids": _move(conn, captured_emails, ws, source_id, target_id),
-        "event_ids": _move(conn, captured_calendar_events, ws, source_id, target_id),
-    }
-    conn.execute(update(deals).where(deals.c.id == source_id, deals.c.workspace_id == ws)
-                 .values(merged_into=target_id, updated_at=now()))
-    conn.execute(deal_changes.insert().values(
-        workspace_id=ws, deal_id=source_id, field="merged_into", old_value=None, new_value=target_id,
-        actor=actor.email, changed_at=now()))
-    details = {"source": source_id, "target": target_id, **moved}
-    _audit(conn, actor, "deal.merge", "deal", source_id, details)
-    _audit(conn, actor, "deal.merge_in", "deal", target_id, {"source": source_id})
+def merge_deals(engine: Engine, actor: Principal, source_id: int, target_id: int) -> None:
+    """Folds `source` into `target` (matching's merge: messages move, fields are derived again, audited)."""
+    with engine.begin() as conn:
+        authorize(conn, actor, "user")
+        if source_id == target_id:
+            raise ActionError("a deal cannot be merged into itself")
+        for deal_id in (source_id, target_id):
+            row = _live_deal(conn, actor, deal_id)
+            if row.merged_into is not None:
+                raise ActionError(f"deal {deal_id} is already merged into deal {row.merged_into}")
+    from vectoros_pipelines.matching import service  # imports the vector client: only when merging
+
+    try:
+        service.merge_deals(engine, actor.workspace_id, target_id, source_id, actor=actor.email)
+    except (LookupError, ValueError) as exc:
+        raise ActionError(str(exc)) from exc
 
 
-def _move(conn: Connection, table: Any, workspace_id: int, source_id: int, target_id: int) -> list[int]:
-    ids = [i for (i,) in conn.execute(
-        select(table.c.id).where(table.c.workspace_id == workspace_id, table.c.deal_id == source_id))]
-    if ids:
-        conn.execute(update(table).where(table.c.workspace_id == workspace_id, table.c.deal_id == source_id)
-                     .values(deal_id=target_id))
-    return ids
+def unmerge_deal(engine: Engine, actor: Principal, source_id: int) -> int:
+    """Undoes a merge, automatic or by hand; matching never auto-merges that pair again. Returns the target."""
+    with engine.begin() as conn:
+        authorize(conn, actor, "user")
+        if _live_deal(conn, actor, source_id).merged_into is None:
+            raise ActionError(f"deal {source_id} is not merged into another deal")
+    from vectoros_pipelines.matching import service
 
-
-def unmerge_deal(conn: Connection, actor: Principal, source_id: int) -> int:
-    """Undoes a merge (automatic or by hand): the deal comes back with the rows that moved with it."""
-    authorize(conn, actor, "user")
-    source = _live_deal(conn, actor, source_id)
-    target_id = source.merged_into
-    if target_id is None:
-        raise ActionError(f"deal {source_id} is not merged into another deal")
-    ws = actor.workspace_id
-    record = conn.execute(
-        select(audit_log.c.details)
-        .where(audit_log.c.workspace_id == ws, audit_log.c.action.in_(("deal.merge", "deal.auto_merge")),
-               audit_log.c.subject_type == "deal", audit_log.c.subject_id == str(source_id))
-        .order_by(audit_log.c.created_at.desc(), audit_log.c.id.desc()).limit(1)
-    ).scalar()
-    details = record if isinstance(record, dict) else {}
-    restored = 0
-    for table, key in ((activities, "activity_ids"), (captured_emails, "email_ids"),
-                       (captured_calendar_events, "event_ids")):
-        ids = [int(i) for i in details.get(key) or []]
-        if ids:
-            # Only rows still on the target go back: a later correction elsewhere is not undone.
-            restored += conn.execute(
-                update(table).where(table.c.workspace_id == ws, table.c.id.in_(ids), table.c.deal_id == target_id)
-                .values(deal_id=source_id)).rowcount or 0
-    conn.execute(update(deals).where(deals.c.id == source_id, deals.c.workspace_id == ws)
-                 .values(merged_into=None, updated_at=now()))
-    conn.execute(deal_changes.insert().values(
-        workspace_id=ws, deal_id=source_id, field="merged_into", old_value=target_id, new_value=None,
-        actor=actor.email, changed_at=now()))
-    _audit(conn, actor, "deal.unmerge", "deal", source_id, {"target": target_id, "restored_rows": restored,
-                                                            "merge_record_found": bool(details)})
-    return restored
+    try:
+        return service.unmerge_deal(engine, actor.workspace_id, source_id, actor=actor.email)
+    except (LookupError, ValueError) as exc:
+        raise ActionError(str(exc)) from exc
 
 
 # ── integrations ─────────────────────────────────────────────────────────────
@@ -283,13 +241,14 @@ def connect_file_source(conn: Connection, actor: Principal, kind: str, path: str
 
 
 def disconnect_integration(conn: Connection, actor: Principal, integration_id: int) -> None:
+    """Stops syncing and destroys the stored token; captured mail stays."""
+    from vectoros_pipelines.storage import integrations as integration_store
+
     authorize(conn, actor, "admin")
-    done = conn.execute(update(integrations).where(
-        integrations.c.id == integration_id, integrations.c.workspace_id == actor.workspace_id,
-    ).values(status="disconnected")).rowcount
-    if not done:
-        raise NotFound(f"no integration {integration_id} in this workspace")
-    _audit(conn, actor, "integration.disconnect", "integration", integration_id, {})
+    try:
+        integration_store.disconnect_integration(conn, actor.workspace_id, integration_id, actor=actor.email)
+    except LookupError as exc:
+        raise NotFound(f"no integration {integration_id} in this workspace") from exc
 
 
 def replay_quarantined(conn: Connection, actor: Principal, kind: str, ids: Sequence[int]) -> int:

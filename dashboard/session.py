@@ -90,6 +90,19 @@ def act(action: Callable[..., R], principal: Principal, *args: Any, success: str
     return Outcome(True, result)
 
 
+def act_on_engine(action: Callable[..., R], principal: Principal, *args: Any, success: str | None = None) -> Outcome[R]:
+    """Like `act`, for actions that run their own transactions (merges go through matching's service)."""
+    try:
+        result = action(engine(), principal, *args)
+    except ActionError as exc:
+        st.error(str(exc))
+        return Outcome(False)
+    clear_cache()
+    if success:
+        st.session_state[FLASH] = success
+    return Outcome(True, result)
+
+
 def clear_cache() -> None:
     _cached_read.clear()
 

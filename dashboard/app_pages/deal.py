@@ -117,7 +117,7 @@ with fix_tab:
             st.rerun()
 
     if deal["merged_into"] is not None:
-        if st.button("Undo merge", key="undo_merge", disabled=bool(blocked)) and session.act(
+        if st.button("Undo merge", key="undo_merge", disabled=bool(blocked)) and session.act_on_engine(
                 actions.unmerge_deal, principal, deal_id, success="Merge undone").ok:
             st.rerun()
     else:
@@ -127,7 +127,7 @@ with fix_tab:
         if not choices.empty:
             labels = {int(r.id): f"#{r.id} {r.company} · {money(r.value)} · {r.stage}" for r in choices.itertuples()}
             duplicate = st.selectbox("Duplicate deal", list(labels), format_func=labels.__getitem__, key="merge_pick")
-            if st.button("Merge into this deal", key="merge_go", disabled=bool(blocked)) and session.act(
+            if st.button("Merge into this deal", key="merge_go", disabled=bool(blocked)) and session.act_on_engine(
                     actions.merge_deals, principal, int(duplicate), deal_id,
                     success=f"Deal {duplicate} merged into this one").ok:
                 st.rerun()
@@ -137,6 +137,6 @@ with fix_tab:
             for child in children.itertuples():
                 c1, c2 = st.columns([4, 1])
                 c1.write(f"#{child.id} {child.company} · {money(child.value)} · {child.stage}")
-                if c2.button("Undo", key=f"unmerge_{child.id}", disabled=bool(blocked)) and session.act(
+                if c2.button("Undo", key=f"unmerge_{child.id}", disabled=bool(blocked)) and session.act_on_engine(
                         actions.unmerge_deal, principal, int(child.id), success=f"Deal {child.id} restored").ok:
                     st.rerun()

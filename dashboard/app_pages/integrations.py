@@ -26,6 +26,16 @@ else:
                  column_order=["provider", "kind", "account", "status", "last sync", "captured", "quarantined",
                                "last_error"])
 
+    connected = sources[sources["status"] != "disconnected"]
+    if not connected.empty:
+        with st.expander("Disconnect a source"):
+            labels = {int(r.id): f"{r.provider} · {r.account}" for r in connected.itertuples()}
+            target = st.selectbox("Source", list(labels), format_func=labels.__getitem__, key="disconnect_pick")
+            st.caption("Syncing stops and its stored token is destroyed; mail already captured stays.")
+            if st.button("Disconnect", key="disconnect", disabled=bool(blocked)) and session.act(
+                    actions.disconnect_integration, principal, int(target), success=f"Disconnected {labels[target]}").ok:
+                st.rerun()
+
 left, right = st.columns(2)
 with left, st.form("connect_source"):
     st.markdown("**Connect a file or folder**")

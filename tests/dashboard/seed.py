@@ -131,8 +131,10 @@ def seed(engine: Engine) -> Seeded:
             workspace_id=acme.id, deal_id=big, field="value", old_value=None, new_value=48000.0, email_id=email,
             changed_at=now - timedelta(days=1)))
         conn.execute(audit_log.insert().values(
-            workspace_id=acme.id, action="deal.auto_merge", subject_type="deal", subject_id=str(duplicate),
-            details={"source": duplicate, "target": big, "activity_ids": [], "email_ids": [], "event_ids": []}))
+            # what matching's automatic merge writes (storage.deal_writes.merge_deals)
+            workspace_id=acme.id, action="deal.merge", subject_type="deal", subject_id=str(duplicate),
+            details={"winner": big, "loser": duplicate, "reasons": ["same domain"], "emails": [], "events": [],
+                     "activities": []}))
 
         conn.execute(deal_health_scores.insert(), [
             {"workspace_id": acme.id, "deal_id": big, "as_of": today - timedelta(days=d), "score": 70.0 + d,

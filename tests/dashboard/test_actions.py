@@ -116,9 +116,21 @@ def test_user_corrects_a_field_and_the_correction_is_stored_and_audited(app_as, 
                               .where(deal_changes.c.field == "value").order_by(deal_changes.c.id.desc())).first()
         audited = conn.execute(select(audit_log.c.actor).where(audit_log.c.action == "deal.correct")).scalar()
     assert row.value == 52500.0
-    assert row.corrections["value"]["value"] == 52500.0 and row.corrections["value"]["by"] == "dana@acme.com"
+    assert row.corrections == {"value": 52500.0}  # the shape matching folds in over automatic values
     assert tuple(change) == ("dana@acme.com", 48000.0, 52500.0)
     assert audited == "dana@acme.com"
+
+
+def test_a_correction_survives_matching_deriving_the_deal_again(engine: Engine, seeded: Seeded) -> None:
+    dana = principal(engine, "dana@acme.com", seeded.workspace_a)
+    with engine.begin() as conn:
+        actions.correct_deal_field(conn, dana, seeded.big_deal, "value", "52500")
+        actions.correct_deal_field(conn, dana, seeded.big_deal, "stage", "negotiation")
+    # Merging re-derives the winner's fields from all its messages (matching.service): corrections win.
+    actions.merge_deals(engine, dana, seeded.small_deal, seeded.big_deal)
+    with engine.connect() as conn:
+        row = conn.execute(select(deals.c.value, deals.c.stage).where(deals.c.id == seeded.big_deal)).one()
+    assert tuple(row) == (52500.0, "negotiation")
 
 
 def test_bad_correction_value_is_explained(app_as, seeded: Seeded) -> None:
@@ -147,15 +159,16 @@ def test_merge_then_undo_restores_the_deal_and_its_messages(app_as, engine: Engi
 
 def test_merge_moves_messages_and_undo_moves_back_exactly_those(engine: Engine, seeded: Seeded) -> None:
     dana = principal(engine, "dana@acme.com")
+    message = select(captured_emails.c.deal_id).where(captured_emails.c.message_key == "msg-1@initech.de")
     with engine.begin() as conn:
         conn.execute(captured_emails.update().where(captured_emails.c.message_key == "msg-1@initech.de")
                      .values(deal_id=seeded.small_deal))
-        actions.merge_deals(conn, dana, seeded.small_deal, seeded.big_deal)
-        assert conn.execute(select(captured_emails.c.deal_id).where(
-            captured_emails.c.message_key == "msg-1@initech.de")).scalar() == seeded.big_deal
-        actions.unmerge_deal(conn, dana, seeded.small_deal)
-        assert conn.execute(select(captured_emails.c.deal_id).where(
-            captured_emails.c.message_key == "msg-1@initech.de")).scalar() == seeded.small_deal
+    actions.merge_deals(engine, dana, seeded.small_deal, seeded.big_deal)
+    with engine.connect() as conn:
+        assert conn.execute(message).scalar() == seeded.big_deal
+    actions.unmerge_deal(engine, dana, seeded.small_deal)
+    with engine.connect() as conn:
+        assert conn.execute(message).scalar() == seeded.small_deal
 
 
 def test_undo_an_automatic_merge_from_the_duplicates_page(app_as, engine: Engine, seeded: Seeded) -> None:
@@ -165,17 +178,21 @@ def test_undo_an_automatic_merge_from_the_duplicates_page(app_as, engine: Engine
     assert not at.error
     with engine.connect() as conn:
         assert conn.execute(select(deals.c.merged_into).where(deals.c.id == seeded.duplicate)).scalar() is None
-        details = conn.execute(select(audit_log.c.details).where(audit_log.c.action == "deal.unmerge")).scalar()
-    assert details["merge_record_found"] is True
+        row = conn.execute(select(audit_log.c.actor, audit_log.c.details)
+                           .where(audit_log.c.action == "deal.unmerge")).one()
+    assert row.actor == "dana@acme.com"
+    assert row.details == {"winner": seeded.big_deal, "loser": seeded.duplicate}  # matching won't re-merge them
 
 
 def test_deal_actions_refuse_other_workspaces_and_viewers(engine: Engine, seeded: Seeded) -> None:
     dana, vic = principal(engine, "dana@acme.com", seeded.workspace_a), principal(engine, "vic@acme.com")
+    with pytest.raises(actions.NotFound):
+        actions.merge_deals(engine, dana, seeded.secret_deal, seeded.big_deal)
+    with pytest.raises(actions.PermissionDenied):
+        actions.unmerge_deal(engine, vic, seeded.duplicate)
     with engine.begin() as conn:
         with pytest.raises(actions.NotFound):
             actions.correct_deal_field(conn, dana, seeded.secret_deal, "value", "1")
-        with pytest.raises(actions.NotFound):
-            actions.merge_deals(conn, dana, seeded.secret_deal, seeded.big_deal)
         with pytest.raises(actions.PermissionDenied):
             actions.correct_deal_field(conn, vic, seeded.big_deal, "value", "1")
         # A principal forged for workspace B with an A user's id is refused: the role is re-read from the row.
@@ -230,6 +247,16 @@ def test_admin_connects_a_folder_and_bad_paths_are_explained(app_as, engine: Eng
         row = conn.execute(select(integrations.c.provider, integrations.c.workspace_id).where(
             integrations.c.account == str(folder))).one()
     assert tuple(row) == ("mail_files", seeded.workspace_a)
+
+
+def test_admin_disconnects_a_source(app_as, engine: Engine, seeded: Seeded) -> None:
+    at = app_as("admin@acme.com", "app_pages/integrations.py")
+    at.selectbox(key="disconnect_pick").select(seeded.integration)
+    button(at, "disconnect").click().run()
+    assert not at.error
+    with engine.connect() as conn:
+        assert conn.execute(select(integrations.c.status).where(
+            integrations.c.id == seeded.integration)).scalar() == "disconnected"
 
 
 def test_sync_now_without_a_webserver_says_how_to_start_it(app_as, seeded: Seeded, monkeypatch) -> None:
