@@ -7,6 +7,7 @@ from their cursors, and checks that what the provider listed was captured.
 
 import os
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import dagster as dg
 
@@ -70,7 +71,7 @@ def _capture(context: dg.AssetExecutionContext, warehouse: Warehouse, kind: str)
     report = capture(warehouse.engine, workspace, month)
     live = month == current_month()
     syncs: list[SyncReport] = sync_live(warehouse.engine, workspace, kind) if live else []
-    metadata: dict[str, object] = report.as_metadata() | {
+    metadata: dict[str, Any] = report.as_metadata() | {
         "first_errors": dg.MetadataValue.md("\n".join(f"* {e}" for e in report.counts.errors[:10]) or "none"),
         "live_accounts_synced": len(syncs), "live_new": sum(r.new for r in syncs),
         "live_updated": sum(r.updated for r in syncs), "live_failed": sum(r.failed for r in syncs),

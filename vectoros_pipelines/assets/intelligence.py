@@ -1,5 +1,7 @@
 """Health scores, insights and revenue forecasts, computed as of the run's clock."""
 
+from typing import Any
+
 import dagster as dg
 
 from vectoros_pipelines.partitions import workspace_partitions
@@ -55,7 +57,7 @@ def revenue_forecasts(context: dg.AssetExecutionContext, warehouse: Warehouse, c
     """Likely / best / worst bookings for the next 30, 60 and 90 days, with baselines; past actuals filled in."""
     workspace = warehouse.workspace(context.partition_key)
     run = forecast_workspace(warehouse.engine, workspace.id, clock.now().date())
-    metadata: dict[str, object] = {"actuals_filled": run.actuals_filled}
+    metadata: dict[str, Any] = {"actuals_filled": run.actuals_filled}
     for f in run.forecasts:
         metadata[f"likely_{f.horizon_days}d"] = round(f.likely, 2)
         metadata[f"interval_{f.horizon_days}d"] = f"{f.worst:,.0f} – {f.best:,.0f}"

@@ -14,7 +14,7 @@ def workspace_partitions_sensor(
     """Adds a partition for each new workspace (created from the CLI or the dashboard), removes deleted ones."""
     with warehouse.engine.connect() as conn:
         wanted = {w.slug for w in list_workspaces(conn)}
-    existing = set(context.instance.get_dynamic_partitions(workspace_partitions.name))
+    existing = set(context.instance.get_dynamic_partitions("workspaces"))
     to_add, to_remove = sorted(wanted - existing), sorted(existing - wanted)
     if not to_add and not to_remove:
         return dg.SkipReason(f"{len(wanted)} workspace partition(s) already in step")

@@ -74,7 +74,8 @@ def create_workspace(
         raise WorkspaceError(f"workspace {slug!r} already exists")
     new_id = conn.execute(
         workspaces.insert().values(slug=slug, name=name, domains=list(normalise_domains(domains)), timezone=timezone)
-    ).inserted_primary_key[0]
+        .returning(workspaces.c.id)
+    ).scalar_one()
     conn.execute(audit_log.insert().values(
         workspace_id=new_id, action="workspace.create", subject_type="workspace", subject_id=slug,
         details={"name": name, "domains": list(domains), "timezone": timezone},
@@ -126,8 +127,8 @@ def add_user(
         user_id = existing[0]
     else:
         user_id = conn.execute(
-            users.insert().values(workspace_id=workspace_id, email=email, **values)
-        ).inserted_primary_key[0]
+            users.insert().values(workspace_id=workspace_id, email=email, **values).returning(users.c.id)
+        ).scalar_one()
     return User(id=user_id, workspace_id=workspace_id, email=email, name=name, role=role)
 
 

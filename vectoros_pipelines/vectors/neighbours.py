@@ -49,7 +49,7 @@ def qdrant_neighbours(engine: Engine, workspace_id: int, index: VectorIndex, *, 
         if not found or found[0].vector is None:
             return []
         response = index.client.query_points(
-            collection, query=found[0].vector, limit=limit, with_payload=True,
+            collection, query=list(found[0].vector), limit=limit, with_payload=True,  # type: ignore[arg-type]
             query_filter=index._workspace_filter(workspace_id, *closed_only),  # noqa: SLF001 - the index's own tenant filter
         )
         out = []
