@@ -120,8 +120,10 @@ def seed(url: str, n_deals: int, n_activities: int) -> None:
                                     likely * 0.95, likely * 1.5))
         cursor.execute("SELECT setval(pg_get_serial_sequence('deals', 'id'), (SELECT max(id) FROM deals))")
         raw.commit()
-        raw.driver_connection.autocommit = True  # VACUUM cannot run in a transaction
-        raw.driver_connection.execute("VACUUM ANALYZE")
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.autocommit = True  # VACUUM cannot run in a transaction
+        driver.execute("VACUUM ANALYZE")
     finally:
         raw.close()
     print(f"seeded {n_deals:,} deals and {n_activities:,} activities in {time.perf_counter() - started:.1f} s")

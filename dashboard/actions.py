@@ -235,7 +235,7 @@ def connect_file_source(conn: Connection, actor: Principal, kind: str, path: str
         raise ActionError(f"{location} is already connected")
     new_id = conn.execute(integrations.insert().values(
         workspace_id=actor.workspace_id, provider=provider, kind=kind, account=str(location), status="active",
-    )).inserted_primary_key[0]
+    )).inserted_primary_key[0]  # type: ignore[index]
     _audit(conn, actor, "integration.connect", "integration", new_id, {"provider": provider, "account": str(location)})
     return int(new_id)
 

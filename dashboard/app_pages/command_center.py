@@ -51,8 +51,7 @@ auto = session.read(queries.auto_created_deals, principal, week_start)
 if auto.empty:
     st.caption("None this week.")
 else:
-    cols = st.columns(len(auto))
-    for col, row in zip(cols, auto.itertuples(), strict=True):
+    for col, row in zip(st.columns(len(auto)), auto.itertuples(), strict=True):
         col.metric(f"From {row.source}", int(row.deals), money(row.value), delta_color="off")
     latest = session.read(queries.latest_auto_created, principal, week_start)
     deal_table(latest, "auto_deals", column_config={

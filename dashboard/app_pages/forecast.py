@@ -21,8 +21,7 @@ if latest.empty:
 as_of = latest["as_of"].iloc[0]
 currency = latest["currency"].dropna().iloc[0] if latest["currency"].notna().any() else None
 st.caption(f"Latest forecast made on {as_of}")
-cols = st.columns(len(latest))
-for col, row in zip(cols, latest.itertuples(), strict=True):
+for col, row in zip(st.columns(len(latest)), latest.itertuples(), strict=True):
     col.metric(f"Next {row.horizon_days} days — likely", money(row.likely, currency),
                f"worst {money(row.worst)} · best {money(row.best)}", delta_color="off")
 

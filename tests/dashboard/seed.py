@@ -72,7 +72,7 @@ def seed(engine: Engine) -> Seeded:
         def deal(ws: int, **values: object) -> int:
             base = {"workspace_id": ws, "source": "email", "status": "open", "currency": "EUR",
                     "opened_at": now - timedelta(days=20), "last_activity_at": now - timedelta(days=1)}
-            return int(conn.execute(deals.insert().values(**(base | values))).inserted_primary_key[0])
+            return int(conn.execute(deals.insert().values(**(base | values))).inserted_primary_key[0])  # type: ignore[index]
 
         big = deal(acme.id, name="Initech analytics", company="Initech GmbH", domain="initech.de", value=48000.0,
                    stage="proposal", contact_name="Lena Fischer", contact_email="lena@initech.de",
@@ -90,7 +90,7 @@ def seed(engine: Engine) -> Seeded:
 
         integration = int(conn.execute(integrations.insert().values(
             workspace_id=acme.id, provider="mail_files", kind="mail", account="/srv/mail/sales.mbox",
-            status="active", last_sync_at=now - timedelta(minutes=5))).inserted_primary_key[0])
+            status="active", last_sync_at=now - timedelta(minutes=5))).inserted_primary_key[0])  # type: ignore[index]
         conn.execute(sync_logs.insert().values(
             workspace_id=acme.id, integration_id=integration, partition_key=f"{now:%Y-%m}|acme",
             started_at=now - timedelta(minutes=6), finished_at=now - timedelta(minutes=5), fetched=12, new=3))
@@ -111,16 +111,16 @@ def seed(engine: Engine) -> Seeded:
                           {"email": "dana@acme.com", "name": "Dana Seller", "role": "to"}],
             direction="inbound", sent_at=now - timedelta(days=1), body_ciphertext=cipher.encrypt_text(BODY),
             body_key_id=cipher.key_id, status="processed", is_deal_related=True, confidence=0.93, deal_id=big,
-            extracted_data=extracted, extracted_at=now - timedelta(hours=2))).inserted_primary_key[0])
+            extracted_data=extracted, extracted_at=now - timedelta(hours=2))).inserted_primary_key[0])  # type: ignore[index]
         quarantined = int(conn.execute(captured_emails.insert().values(
             workspace_id=acme.id, integration_id=integration, message_key="sha256:broken", month=f"{now:%Y-%m}",
             subject="=?x-unknown?B?broken?=", source_locator="sales.mbox#8812", status="quarantined", attempts=3,
-            last_error="cannot decode body: unknown charset 'x-unknown'")).inserted_primary_key[0])
+            last_error="cannot decode body: unknown charset 'x-unknown'")).inserted_primary_key[0])  # type: ignore[index]
         event = int(conn.execute(captured_calendar_events.insert().values(
             workspace_id=acme.id, integration_id=integration, uid="evt-1@acme.com", month=f"{now:%Y-%m}",
             summary="Initech demo", starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=2, hours=-1),
             organizer_email="dana@acme.com", attendees=[{"email": "lena@initech.de", "name": "Lena Fischer"}],
-            status="processed", deal_id=big)).inserted_primary_key[0])
+            status="processed", deal_id=big)).inserted_primary_key[0])  # type: ignore[index]
         conn.execute(activities.insert(), [
             {"workspace_id": acme.id, "deal_id": big, "kind": "email_in", "email_id": email, "event_id": None,
              "occurred_at": now - timedelta(days=1), "summary": subject},
@@ -151,7 +151,7 @@ def seed(engine: Engine) -> Seeded:
             workspace_id=acme.id, deal_id=small, kind="at_risk", title="Hooli pilot is at risk (health 31)",
             description="No reply for 9 days after the pilot proposal.", evidence={"days_silent": 9},
             actions=["Call the champion", "Loop in their CFO"], priority="high", owner_email="admin@acme.com",
-            detected_at=now)).inserted_primary_key[0])
+            detected_at=now)).inserted_primary_key[0])  # type: ignore[index]
         conn.execute(insights.insert().values(
             workspace_id=acme.id, deal_id=big, kind="single_threaded", title="Initech talks to one person only",
             priority="medium", owner_email="dana@acme.com", detected_at=now - timedelta(days=2)))

@@ -113,7 +113,7 @@ def test_user_corrects_a_field_and_the_correction_is_stored_and_audited(app_as, 
     with engine.connect() as conn:
         row = conn.execute(select(deals.c.value, deals.c.corrections).where(deals.c.id == seeded.big_deal)).one()
         change = conn.execute(select(deal_changes.c.actor, deal_changes.c.old_value, deal_changes.c.new_value)
-                              .where(deal_changes.c.field == "value").order_by(deal_changes.c.id.desc())).first()
+                              .where(deal_changes.c.field == "value").order_by(deal_changes.c.id.desc()).limit(1)).one()
         audited = conn.execute(select(audit_log.c.actor).where(audit_log.c.action == "deal.correct")).scalar()
     assert row.value == 52500.0
     assert row.corrections == {"value": 52500.0}  # the shape matching folds in over automatic values
@@ -298,8 +298,8 @@ def test_sync_now_launches_the_workspace_partition_and_shows_its_status(
     assert call["tags"]["vectoros/requested_by"] == "admin@acme.com"
     assert "**STARTED**" in texts(at) and "0f1e2d3c" in texts(at)
     with engine.connect() as conn:
-        assert conn.execute(select(audit_log.c.details).where(audit_log.c.action == "sync.launch")).scalar()[
-            "run_id"] == "0f1e2d3c-run"
+        details = conn.execute(select(audit_log.c.details).where(audit_log.c.action == "sync.launch")).scalar_one()
+    assert details["run_id"] == "0f1e2d3c-run"
 
 
 def test_viewer_cannot_launch_a_sync(app_as, engine: Engine, seeded: Seeded, monkeypatch) -> None:

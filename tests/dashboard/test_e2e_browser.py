@@ -102,6 +102,14 @@ def test_sign_in_command_center_and_deal_page_in_a_real_browser(
     browser.wait_for_visible("[role=tabpanel] [data-testid=stDataFrame]")  # a canvas grid: no text to read
     browser.screenshot(SHOTS / "05-deal-audit.png")
 
+    browser.click_text("Forecast", "a")
+    browser.wait_for_text("Next 30 days — likely", "Backtest", "What drives this forecast")
+    browser.screenshot(SHOTS / "06-forecast.png")
+
+    browser.click_text("Insights", "a")
+    browser.wait_for_text("Hooli pilot is at risk (health 31)", "Acknowledge")
+    browser.screenshot(SHOTS / "07-insights.png")
+
     # Another workspace's deal id typed into the URL: a reload signs out, and even signed in it is not found.
     browser.goto(f"{dashboard_url}/deal?deal={seeded.secret_deal}")
     text = browser.wait_for_text("Password")
