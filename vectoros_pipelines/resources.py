@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import dagster as dg
 from sqlalchemy import Engine
 
-from vectoros_pipelines.config import load_settings
 from vectoros_pipelines.extraction.base import Extractor
 from vectoros_pipelines.storage.db import get_engine
 from vectoros_pipelines.storage.workspaces import Workspace, get_workspace
@@ -69,30 +67,19 @@ class ExtractorResource(dg.ConfigurableResource):
         raise ValueError(f"extractor kind must be auto, local or claude, not {self.kind!r}")
 
 
-_INDEXES: dict[str, VectorIndex] = {}
-_INDEX_LOCK = threading.Lock()
-
-
 class VectorStore(dg.ConfigurableResource):
     """Deal vectors in Qdrant: local mode under $VECTOROS_HOME/qdrant, or a server when QDRANT_URL is set.
 
-    Local mode admits one process at a time, so the index is opened once per process and
+    Local mode admits one client at a time, so the index is opened once per process and
     the assets that use it share the `vectors` concurrency pool (limit 1).
     """
 
     qdrant_url: str | None = None
 
     def index(self) -> VectorIndex:
-        from vectoros_pipelines.vectors.index import VectorIndex
+        from vectoros_pipelines.vectors.index import shared_index
 
-        key = self.qdrant_url or os.environ.get("QDRANT_URL") or str(load_settings().qdrant_path)
-        with _INDEX_LOCK:
-            if key not in _INDEXES:
-                if self.qdrant_url:
-                    _INDEXES[key] = VectorIndex.server(self.qdrant_url, os.environ.get("QDRANT_API_KEY") or None)
-                else:
-                    _INDEXES[key] = VectorIndex.from_settings()
-            return _INDEXES[key]
+        return shared_index(self.qdrant_url)
 
 
 class EmbedderResource(dg.ConfigurableResource):

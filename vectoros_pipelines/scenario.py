@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 
 from vectoros_pipelines.capture.calendar_capture import import_calendar_source
 from vectoros_pipelines.capture.mail_capture import import_mail_source
 from vectoros_pipelines.capture.sources import CaptureReport
-from vectoros_pipelines.storage.schema import audit_log, workspaces
 from vectoros_pipelines.storage.workspaces import Workspace, WorkspaceError, get_workspace
 from vectoros_pipelines.workspace_admin import create_workspace_everywhere
 
@@ -44,15 +43,16 @@ def read_spec(folder: Path) -> ScenarioSpec:
 
 
 def replace_workspace(engine: Engine, slug: str) -> None:
-    """Deletes a workspace and everything in it (rows cascade), keeping an audit row."""
-    with engine.begin() as conn:
+    """Deletes a workspace and everything in it (rows cascade, vectors dropped), keeping an audit row."""
+    from vectoros_pipelines.storage.erasure import erase_workspace
+    from vectoros_pipelines.vectors.index import shared_index
+
+    with engine.connect() as conn:
         try:
             workspace = get_workspace(conn, slug)
         except WorkspaceError:
             return
-        conn.execute(delete(workspaces).where(workspaces.c.id == workspace.id))
-        conn.execute(audit_log.insert().values(action="workspace.delete", subject_type="workspace",
-                                               subject_id=slug, details={"reason": "replaced"}))
+    erase_workspace(engine, workspace, shared_index(), actor="replace")
 
 
 @dataclass

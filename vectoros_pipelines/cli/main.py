@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from vectoros_pipelines.cli import capture, deals, evaluate, intelligence, users, workspace
+from vectoros_pipelines.cli import capture, deals, evaluate, intelligence, privacy, users, workspace
 from vectoros_pipelines.cli import integrations as integrations_cli
 from vectoros_pipelines.cli.common import console, fail, load_workspace, user_errors
 from vectoros_pipelines.cli.demo import demo
@@ -40,6 +40,7 @@ app.add_typer(integrations_cli.connect_app, name="connect")
 app.add_typer(users.app, name="users")
 app.add_typer(deals.app, name="deals")
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(privacy.app, name="privacy")
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -16,6 +16,7 @@ overwrites its point and ids never collide across workspaces.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -176,3 +177,26 @@ class VectorIndex:
                 continue
             hits.append(VectorHit(int(payload["deal_id"]), float(point.score), payload))
         return hits[:limit]
+
+
+_SHARED_INDEXES: dict[str, VectorIndex] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_index(url: str | None = None) -> VectorIndex:
+    """The process-wide index for `url` (default: QDRANT_URL, else local mode under $VECTOROS_HOME).
+
+    Local mode locks its folder against a second client, even in the same process,
+    so everything in a process (assets, CLI, erasure) shares this one.
+    """
+    import os
+
+    from vectoros_pipelines.config import load_settings
+
+    url = url or os.environ.get("QDRANT_URL") or None
+    key = url or str(load_settings().qdrant_path)
+    with _SHARED_LOCK:
+        if key not in _SHARED_INDEXES:
+            _SHARED_INDEXES[key] = (VectorIndex.server(url, os.environ.get("QDRANT_API_KEY") or None) if url
+                                    else VectorIndex.local(key))
+        return _SHARED_INDEXES[key]
