@@ -22,9 +22,9 @@ open_value = float(stages["value"].sum()) if not stages.empty else 0.0
 
 cols = st.columns(4)
 cols[0].metric("Open pipeline", money(open_value), f"{int(stages['deals'].sum()) if not stages.empty else 0} deals",
-               delta_color="off")
-cols[1].metric("Won this month", money(won.month_value), f"{won.month_deals} deals", delta_color="off")
-cols[2].metric("Won this quarter", money(won.quarter_value), f"{won.quarter_deals} deals", delta_color="off")
+               delta_color="off", delta_arrow="off")
+cols[1].metric("Won this month", money(won.month_value), f"{won.month_deals} deals", delta_color="off", delta_arrow="off")
+cols[2].metric("Won this quarter", money(won.quarter_value), f"{won.quarter_deals} deals", delta_color="off", delta_arrow="off")
 new_insights = session.read(queries.new_insights_by_priority, principal, today_start)
 cols[3].metric("New insights today", int(new_insights["insights"].sum()) if not new_insights.empty else 0)
 
@@ -52,7 +52,7 @@ if auto.empty:
     st.caption("None this week.")
 else:
     for col, row in zip(st.columns(len(auto)), auto.itertuples(), strict=True):
-        col.metric(f"From {row.source}", int(row.deals), money(row.value), delta_color="off")
+        col.metric(f"From {row.source}", int(row.deals), money(row.value), delta_color="off", delta_arrow="off")
     latest = session.read(queries.latest_auto_created, principal, week_start)
     deal_table(latest, "auto_deals", column_config={
         "value": st.column_config.NumberColumn(format="%.0f"),

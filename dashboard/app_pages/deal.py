@@ -58,7 +58,7 @@ with overview:
     else:
         left, right = st.columns([1, 2])
         left.metric("Health", f"{health.score:.0f} / 100", f"win probability {health.win_probability:.0%}",
-                    delta_color="off")
+                    delta_color="off", delta_arrow="off")
         left.caption(f"as of {health.as_of} · model {health.model_version or '—'}")
         right.altair_chart(charts.health_history(health.history), width="stretch")
         drivers = pd.DataFrame(health.drivers)

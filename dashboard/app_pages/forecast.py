@@ -10,6 +10,11 @@ import streamlit as st
 from dashboard import charts, queries, session
 from dashboard.display import deal_table, money
 
+
+def _pct(share: float | None) -> str:
+    return f"{share:.0%}" if share is not None else "—"
+
+
 principal = session.require_principal()
 st.title("Forecast")
 
@@ -23,7 +28,7 @@ currency = latest["currency"].dropna().iloc[0] if latest["currency"].notna().any
 st.caption(f"Latest forecast made on {as_of}")
 for col, row in zip(st.columns(len(latest)), latest.itertuples(), strict=True):
     col.metric(f"Next {row.horizon_days} days — likely", money(row.likely, currency),
-               f"worst {money(row.worst)} · best {money(row.best)}", delta_color="off")
+               f"worst {money(row.worst)} · best {money(row.best)}", delta_color="off", delta_arrow="off")
 
 horizons = [int(h) for h in latest["horizon_days"]]
 horizon = st.segmented_control("Horizon", options=horizons, default=horizons[0], format_func=lambda h: f"{h} days",
@@ -39,14 +44,12 @@ st.subheader("Backtest")
 if test.forecasts_scored == 0:
     st.caption("No forecast has reached its horizon yet, so there are no actuals to compare with.")
 else:
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric("Forecasts scored", test.forecasts_scored)
-    cols[1].metric("Error of likely (MAPE)", f"{test.mape_likely:.0%}" if test.mape_likely is not None else "—")
-    cols[2].metric("Actual inside the band", f"{test.within_band:.0%}" if test.within_band is not None else "—")
-    baselines = [f"run rate {test.mape_run_rate:.0%}" if test.mape_run_rate is not None else None,
-                 f"stage-weighted {test.mape_weighted_pipeline:.0%}" if test.mape_weighted_pipeline is not None
-                 else None]
-    cols[3].metric("Baselines (MAPE)", " · ".join(b for b in baselines if b) or "—")
+    cols[1].metric("Error of likely (MAPE)", _pct(test.mape_likely))
+    cols[2].metric("Actual inside the band", _pct(test.within_band))
+    cols[3].metric("Run-rate baseline (MAPE)", _pct(test.mape_run_rate))
+    cols[4].metric("Stage-weighted baseline (MAPE)", _pct(test.mape_weighted_pipeline))
     scored = history[history["actual"].notna()][["as_of", "worst", "likely", "best", "actual"]]
     with st.expander("Forecasts against actuals"):
         st.dataframe(scored.sort_values("as_of", ascending=False), hide_index=True, width="stretch")
