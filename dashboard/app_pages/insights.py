@@ -35,7 +35,7 @@ if blocked:
 
 
 def _show_json(label: str, value: Any) -> None:
-    if not value:
+    if not isinstance(value, dict | list) or not value:
         return
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         st.markdown(f"**{label}**\n" + "\n".join(f"- {md(v)}" for v in value))
@@ -51,8 +51,8 @@ for insight in rows.itertuples():
         head, meta = st.columns([4, 1])
         head.markdown(f"{PRIORITY_BADGE.get(insight.priority, md(insight.priority))} **{md(insight.title)}**")
         meta.caption(f"{insight.kind} · {ago(insight.detected_at)} · {insight.status}")
-        if insight.description:
-            st.write(insight.description)
+        if isinstance(insight.description, str) and insight.description:  # pandas turns a NULL into NaN
+            st.markdown(md(insight.description))
         details = st.columns([2, 2, 1])
         with details[0]:
             _show_json("Evidence", insight.evidence)
@@ -61,7 +61,7 @@ for insight in rows.itertuples():
         with details[2]:
             if insight.deal_id is not None and insight.deal_id == insight.deal_id:  # NaN-safe
                 deal_page_link(insight.deal_id, insight.company or f"Deal {int(insight.deal_id)}")
-            if insight.owner:
+            if isinstance(insight.owner, str) and insight.owner:
                 st.caption(f"Owner: {insight.owner}")
         buttons = st.columns([1, 1, 1, 1, 2])
         acknowledge = buttons[0].button("Acknowledge", key=f"ack_{insight.id}",

@@ -68,6 +68,7 @@ def test_insights_page_lists_open_insights_and_filters_by_priority_and_owner(app
     assert "Hooli pilot is at risk (health 31)" in page
     assert "Initech talks to one person only" in page
     assert "Globex secret upsell" not in page
+    assert "nan" not in page.split()  # an insight without a description shows none, not NaN
     at.multiselect(key="insight_priority").select("high").run()
     page = texts(at)
     assert "Hooli pilot is at risk" in page and "Initech talks" not in page
