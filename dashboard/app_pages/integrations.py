@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import actions, dagster_runs, queries, session
+from dashboard import actions, queries, session
 from dashboard.display import ago
 
 RUNS = "vectoros_sync_runs"
@@ -51,8 +51,11 @@ with right:
     st.markdown("**Sync now**")
     st.caption("Launches this month's capture for this workspace on the Dagster webserver.")
     # The role is checked before Dagster is asked: a launched run cannot be rolled back.
+    # dagster_runs imports the Dagster client (~1 s): only when a sync is asked for or being watched.
     if st.button("Sync now", key="sync_now", disabled=bool(blocked), type="primary") and session.act(
             actions.may_sync, principal).ok:
+        from dashboard import dagster_runs
+
         try:
             run = dagster_runs.launch_sync(principal.workspace_slug, principal.email)
         except dagster_runs.DagsterUnavailable as exc:
@@ -61,6 +64,8 @@ with right:
             session.act(actions.record_sync_request, principal, run.run_id, run.partition)
             st.session_state.setdefault(RUNS, []).insert(0, run)
     for run in st.session_state.get(RUNS, [])[:5]:
+        from dashboard import dagster_runs
+
         try:
             status = dagster_runs.run_status(run.run_id)
         except dagster_runs.DagsterUnavailable as exc:
