@@ -22,6 +22,7 @@ fi
 
 ruff check .
 python -c "import dagster_postgres, vectoros_pipelines.definitions"  # import smoke test (STACK.md)
+dagster definitions validate -w workspace.yaml >/dev/null  # the code location loads as `dagster dev` loads it
 
 echo "== tests on SQLite"
 VECTOROS_TEST_DB=sqlite python -m pytest -q -n 2 "$@"
