@@ -1,5 +1,12 @@
+import pytest
+
 from vectoros_pipelines.extraction.base import WorkspaceContext
-from vectoros_pipelines.extraction.companies import best_name_for_domain, company_key, name_fits_domain
+from vectoros_pipelines.extraction.companies import (
+    best_name_for_domain,
+    company_candidates,
+    company_key,
+    name_fits_domain,
+)
 from vectoros_pipelines.extraction.domains import is_free_mail, registrable_domain
 from vectoros_pipelines.extraction.parties import find_parties
 from vectoros_pipelines.mail.message import Participant
@@ -46,3 +53,21 @@ def test_company_domain_is_the_external_party_never_ours() -> None:
 def test_signature_services_are_not_the_customer() -> None:
     parties = find_parties(Participant("dse@docusign.net", "Dana via DocuSign", "from"), [], US)
     assert parties.company_domain is None and parties.contact is None
+
+
+@pytest.mark.parametrize(("name", "domain"), [
+    ("Steinbrück Components SE", "steinbrueck.de"),
+    ("Müller Logistik GmbH", "mueller-logistik.de"),
+    ("Weiß Maschinenbau AG", "weiss-maschinenbau.de"),
+])
+def test_umlaut_names_fit_transliterated_domains(name: str, domain: str) -> None:
+    assert name_fits_domain(name, domain)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Élodie Bakker\nOstrander Retail S.A.R.L.", "Ostrander Retail S.A.R.L."),
+    ("Ana Ruiz\nSolano Hospitality S.L.", "Solano Hospitality S.L."),
+])
+def test_legal_forms_are_kept_whole(text: str, name: str) -> None:
+    assert name in [n for n, _s, _e in company_candidates(text)]
+    assert company_key(name) == company_key(name.rsplit(" ", 1)[0])

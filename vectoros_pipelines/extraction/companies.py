@@ -13,11 +13,12 @@ _LEGAL_FORMS = (
     "co. ltd", "incorporated", "corporation", "limited", "company", "gmbh", "mbh", "ag", "kg", "kgaa", "se",
     "ug", "e.k.", "inc.", "inc", "llc", "l.l.c.", "llp", "ltd.", "ltd", "corp.", "corp", "co.", "co", "plc",
     "s.a.", "sa", "s.a.s.", "sas", "sarl", "b.v.", "bv", "n.v.", "nv", "oy", "ab", "as", "a/s", "aps", "spa",
-    "srl", "pte", "pte. ltd.", "lp", "l.p.", "k.k.",
+    "srl", "pte", "pte. ltd.", "lp", "l.p.", "k.k.", "s.l.", "sl", "gbr", "ohg", "e.v.", "sp. z o.o.",
 )
 LEGAL_FORM_PATTERN = (
     r"(?:GmbH & Co\.? KG|Pty\.? Ltd\.?|Co\., Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|"
-    r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|plc|PLC|S\.A\.S\.|S\.A\.|SAS|SARL|S\.p\.A\.|S\.r\.l\.|"
+    r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|OHG|GbR|e\.V\.|plc|PLC|S\.A\.R\.L\.|S\.a\.r\.l\.|S\.A\.S\.|S\.A\.|SAS|SARL|"
+    r"S\.p\.A\.|S\.r\.l\.|S\.L\.|Sp\. z o\.o\.|"
     r"B\.V\.|BV|N\.V\.|NV|Oy|AB|A/S|ApS|Pte\.? Ltd\.?|LP|K\.K\.)"
 )
 _TRAILING_LEGAL = re.compile(
@@ -37,14 +38,32 @@ def company_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
+# How German names are spelled in domains: "Steinbrück" lives at steinbrueck.de, "Weiß" at weiss.com.
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _key_variants(name: str) -> list[str]:
+    """The plain key and, for names with umlauts, the transliterated one a domain would use."""
+    keys = [company_key(name)]
+    transliterated = company_key(name.translate(_TRANSLITERATION))
+    if transliterated != keys[0]:
+        keys.append(transliterated)
+    return keys
+
+
 def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w)
 
 
 def name_fits_domain(name: str, domain: str) -> bool:
-    """Does a written company name plausibly own this domain? ("Meridian Health Partners" ↔ meridianhp.com)."""
+    """Does a written company name plausibly own this domain? ("Meridian Health Partners" ↔ meridianhp.com,
+    "Steinbrück Components" ↔ steinbrueck.de)."""
     label = re.sub(r"[^a-z0-9]", "", domain_label(domain))
-    words = [w for w in company_key(name).split() if w]
+    return any(_key_fits_label(key, label) for key in _key_variants(name))
+
+
+def _key_fits_label(key: str, label: str) -> bool:
+    words = [w for w in key.split() if w]
     if not words or not label or len(label) < 2:
         return False
     joined = "".join(words)

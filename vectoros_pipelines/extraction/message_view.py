@@ -64,7 +64,10 @@ class MessageView:
 def _common(view: MessageView, raw_text: str) -> MessageView:
     view.injection = view.text != raw_text[: len(view.text)] if view.kind == "email" else bool(instruction_spans(raw_text))
     view.amounts = find_amounts(view.classifier_text)
-    view.stage = stage_hint(view.classifier_text)
+    # A reply's subject repeats where the thread began ("RE: Follow-up from our discovery call" long after
+    # the proposal): only what was written now says where the deal stands.
+    stale_subject = view.kind == "email" and (view.is_reply or view.is_forward)
+    view.stage = stage_hint(view.text if stale_subject else view.classifier_text)
     view.unsubscribe_text = bool(_UNSUBSCRIBE.search(view.text))
     view.meeting_words = bool(_MEETING.search(view.classifier_text))
     return view

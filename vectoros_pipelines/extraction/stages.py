@@ -1,58 +1,165 @@
-"""Where a deal stands, from what the message says: stage hint and won/lost outcome (English and German)."""
+"""Where a deal stands, from what the message says: stage hint and won/lost outcome (English and German).
+
+A stage word alone is not evidence: "ideally we'd have the agreement signed by May", "could you send
+us a proposal?" and "I'll set up a demo" all name a stage the deal has *not* reached. So every match
+is checked against its sentence: negated, asked, requested, conditional or planned mentions do not
+count, and the most advanced stage that the message states as done wins.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+# Who the other vendor is varies (a competitor's name, "another vendor"); what we must not read as a
+# loss is the customer choosing *us* or going ahead ("decided to go with you / ahead / the proposal").
+_NOT_US = (r"(?!you\b|your\b|yours\b|us\b|ahead\b|it\b|this\b|that\b|the (?:proposal|offer|quote|contract|agreement|order)"
+           r"|option\b|plan\b|[\w-]+ (?:option|plan|package|edition|tier)\b)")
+_OTHER = r"(?:another|a different|an alternative|an other|a competing|a competitor'?s?|an? (?:existing|incumbent|other)|other)"
+_VENDOR = r"(?:vendor|provider|supplier|partner|solution|company|firm|offer|product|platform|tool|option)s?"
+
 # Strongest evidence first: a message that says "signed" is closed even if it also mentions the proposal.
 _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("closed_lost", r"decided to go (?:with|in) (?:another|a different|an other) (?:vendor|provider|supplier|direction|solution)"
-     r"|(?:went|go|going) with (?:a |another )?competitor|chose (?:another|a different) (?:vendor|provider|supplier)"
-     r"|(?:not|won't be|will not be) (?:be )?moving forward|not (?:going|able) to proceed|decided not to (?:proceed|move forward|purchase|buy)"
-     r"|(?:project|initiative|budget) (?:has been |was |got )?(?:cancelled|canceled|shelved|frozen|cut)"
-     r"|für einen anderen anbieter entschieden|anderen anbieter entschieden|gegen (?:sie|ihr angebot) entschieden"
-     r"|nicht weiter verfolgen|leider (?:eine )?absage|projekt (?:wurde )?(?:gestoppt|abgesagt|auf eis gelegt)"),
-    ("closed_won", r"(?:have |has |we've |just )?(?:signed|countersigned|executed) (?:the |our )?(?:contract|agreement|order form|msa|quote|proposal|deal|it)"
-     r"|(?:contract|agreement|order form|msa|quote|deal|paperwork) (?:is |has been |was )?(?:fully )?(?:signed|countersigned|executed)"
-     r"|(?:attached|attaching|here is|here's|please find)(?: is)? (?:the |our |a )?(?:signed|purchase order|po\b)"
-     r"|po (?:number|#|is) |purchase order (?:number|#|attached|is attached|has been issued|was issued)|issued (?:a|the) (?:po|purchase order)"
-     r"|welcome aboard|(?:unterschriebenen?|unterzeichneten?) (?:vertrag|angebot|auftrag)|(?:vertrag|angebot|auftrag) (?:ist |wurde )?(?:unterschrieben|unterzeichnet)"
-     r"|auftrag erteilt|erteilen (?:ihnen )?(?:hiermit )?den auftrag|bestellung (?:anbei|ist raus|wurde ausgelöst)|auftragsbestätigung"),
-    ("negotiation", r"redline|red-line|(?:msa|contract|agreement) (?:review|draft|terms)|legal (?:review|team)|procurement"
+    ("closed_lost",
+     r"decided to go (?:with|in) " + _OTHER + r" (?:" + _VENDOR + r"|direction)"
+     r"|(?:decided|chose|elected|opted) to (?:go|proceed|move forward|continue|partner|work) with " + _NOT_US + r"[A-Z\w]"
+     r"|(?:have |'ve |has )?(?:chosen|selected|picked|gone with|went with|opted for|awarded (?:the (?:contract|business|deal) |it )?to|signed with)"
+     r" " + _OTHER + r" " + _VENDOR +
+     r"|(?:going|go|stay|staying|stick|sticking|remain) with (?:our |the )?(?:current|existing|incumbent) " + _VENDOR +
+     r"|(?:went|go|going) with (?:a |another |the )?competitor|chose (?:another|a different) " + _VENDOR +
+     r"|(?:not|won't be|will not be|aren't|are not) (?:be )?(?:moving forward|proceeding|going ahead)"
+     r"|not (?:going|able|in a position) to (?:proceed|move forward|go ahead)"
+     r"|decided (?:not to|against) (?:proceed|move forward|moving forward|purchas|buy|go ahead|going ahead|pursu|renew|this|the|your)"
+     r"|(?:project|initiative|budget|funding|purchase|deal|opportunity) (?:has been |was |got |have been |is being |is )?"
+     r"(?:cancelled|canceled|shelved|frozen|cut|pulled|killed|scrapped|withdrawn)"
+     r"|no longer (?:interested|pursuing|moving forward|in the market|looking)|(?:have|need|going) to pass on"
+     r"|(?:going|go|went|gone) with " + _OTHER + r" " + _VENDOR +
+     r"|(?:were|was|have|has) not (?:been )?selected|unsuccessful (?:this time|on this occasion)|closed[- ]lost|we lost (?:the deal|them|it|this)"
+     r"|für (?:einen anderen|eine andere|ein anderes|einen Wettbewerber|den Wettbewerb|einen Mitbewerber)\b[^.!?\n]{0,30}entschieden"
+     r"|(?:uns|sich)\b[^.!?\n]{0,60}\bfür (?!(?:sie|ihr|ihre|ihren|ihnen|euch|eure|die|das|den|dem|eine|ein|einen|unsere?n?|diese[nrs]?)\b)[^.!?\n]{1,40} entschieden"
+     r"|gegen (?:sie|ihr angebot|ihre lösung|eine zusammenarbeit|das angebot)\b[^.!?\n]{0,20}entschieden|dagegen entschieden"
+     r"|nicht weiter ?verfolgen|(?:leider|müssen)[^.!?\n]{0,30}absagen|leider (?:eine )?absage|absage erteilen"
+     r"|projekt (?:wurde |ist )?(?:gestoppt|abgesagt|auf eis gelegt|eingestellt)"
+     r"|budget (?:wurde |ist )?(?:gestrichen|gekürzt|eingefroren)|kein budget mehr|zuschlag (?:ging|geht|wurde) an"
+     r"|(?:beim|bei unserem) (?:bestehenden|aktuellen|bisherigen) (?:anbieter|lieferanten|dienstleister) bleiben"
+     r"|nicht (?:den )?zuschlag|nicht zum zuge"),
+    ("closed_won",
+     r"(?:have |has |we've |i've |just |now )?(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
+     r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
+     r"|(?:contract|agreement|order form|msa|quote|deal|paperwork|sow|documents?|envelope) (?:is |has been |was |are |have been |now )"
+     r"(?:fully |now )?(?:signed|countersigned|executed|completed)"
+     r"|signed (?:copy|contract|agreement|order form|quote|proposal|sow|documents?|msa)"
+     r"|(?:attached|attaching|here is|here's|please find|enclosed)(?: is| are)? (?:the |our |a )?(?:signed|countersigned|executed|purchase order|po\b)"
+     r"|(?:po|purchase order) (?:number|#|no\.?) ?(?:is |:)?[\w-]*\d|purchase order (?:attached|is attached|has been issued|was issued|is on its way|went out)"
+     r"|(?:issued|raised|sent|released|approved) (?:a|the|our|your) (?:po\b|purchase order)"
+     r"|^completed: |all parties have (?:signed|completed)|(?:your |the )?(?:envelope|document) has been completed"
+     r"|(?:moving|move|go|going) (?:forward|ahead) with (?:you\b|your (?:proposal|offer|quote|solution|team|platform)|the (?:proposal|offer|quote|order|purchase|contract|agreement))"
+     r"|(?:decided|chosen|chose|selected) (?:to go with )?(?:you\b|your (?:proposal|offer|quote|solution|company|team))"
+     r"|(?:accept|accepted|approve|approved) (?:your|the) (?:proposal|offer|quote|quotation)"
+     r"|(?:you've|you have) (?:won|got) (?:the|our) (?:business|deal|contract|order)|closed[- ]won|welcome aboard"
+     r"|(?:unterschriebenen?|unterzeichneten?|gegengezeichneten?) (?:vertrag|angebot|auftrag|auftragsbestätigung|bestellung|rahmenvertrag)"
+     r"|(?:vertrag|angebot|auftrag|rahmenvertrag) (?:ist |wurde )?(?:heute )?(?:unterschrieben|unterzeichnet|gegengezeichnet)"
+     r"|auftrag (?:ist )?erteilt|erteilen (?:ihnen )?(?:hiermit )?den auftrag|beauftragen (?:sie|wir sie) (?:hiermit)?"
+     r"|bestellung (?:anbei|ist raus|wurde ausgelöst|ist ausgelöst|erteilt|aufgegeben)|bestellen hiermit|bestellnummer"
+     r"|(?:nehmen|akzeptieren) (?:ihr|das) angebot (?:gerne )?an|angebot (?:ist |wurde )?angenommen|(?:den )?zuschlag (?:erteilt|erhalten)"
+     r"|(?:für sie|für ihr angebot|für ihre lösung) entschieden|auftragsbestätigung"),
+    ("negotiation",
+     r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
-     r"|rabatt|nachlass|vertragsentwurf|konditionen|verhandl|einkauf(?:sabteilung)?|zahlungsbedingungen|rechtsabteilung"),
-    ("proposal", r"proposal|quote|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
-     r"|angebot|kostenvoranschlag|preisangebot|preisübersicht"),
-    ("demo", r"\bdemo\b|demonstration|walkthrough|walk-through|product tour|\bpoc\b|proof of concept|pilot|trial"
-     r"|vorführung|präsentation|testphase|teststellung"),
-    ("qualified", r"discovery call|requirements|use case|budget (?:approved|for)|decision maker|timeline|evaluation|shortlist"
+     r"|(?:over|above|exceeds|beyond) (?:our|the) budget|(?:can|could) you (?:do|go) (?:better|lower)|too expensive|price is too high"
+     r"|meet (?:you|us) (?:halfway|in the middle|at (?:[$€£]|\d|us\$|usd|eur|gbp|chf))|sharpen|procurement (?:review|process|terms|requires)"
+     r"|rabatt|nachlass|vertragsentwurf|konditionen|verhandl|zahlungsbedingungen|rechtsabteilung|über (?:unserem|dem) budget"
+     r"|zu teuer|preislich (?:entgegen|nachbessern)|entgegenkommen"),
+    ("proposal",
+     r"proposal|quote\b|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
+     r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
+     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? angebot|angebot (?:anbei|im anhang|für)"
+     r"|kostenvoranschlag|preisangebot|preisübersicht"),
+    ("demo",
+     r"\bdemo\b|demonstration|walkthrough|walk-through|product tour|\bpoc\b|proof of concept|pilot|trial\b"
+     r"|(?:site|factory|plant|warehouse|showroom|customer) (?:visit|tour)|test (?:cut|run|drive)|see [\w\s-]{1,40} in action"
+     r"|vorführung|präsentation|testphase|teststellung|werksbesichtigung|lagerbesichtigung|besichtigung|live-demo"),
+    ("qualified",
+     r"discovery call|requirements|use case|budget (?:approved|for)|decision maker|timeline|evaluation|shortlist"
+     r"|(?:our|your) (?:current|existing) (?:process|setup|workflow)|scope:"
      r"|bedarfsanalyse|anforderungen|budget (?:ist )?(?:freigegeben|vorhanden)|evaluierung"),
-    ("lead", r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
-     r"|anfrage|interesse an|interessiert|kennenlernen"),
+    ("lead",
+     r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
+     r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
 )
-_COMPILED = tuple((stage, re.compile(pattern, re.IGNORECASE)) for stage, pattern in _STAGE_PATTERNS)
+_COMPILED = tuple((stage, re.compile(pattern, re.IGNORECASE | re.MULTILINE)) for stage, pattern in _STAGE_PATTERNS)
 # Substrings one of which every match of a stage contains: a C-speed gate before the regex.
 _ANCHORS: dict[str, tuple[str, ...]] = {
-    "closed_lost": ("another", "a different", "an other", "competitor", "moving forward", "proceed", "cancel", "shelved",
-                    "frozen", " cut", "anderen anbieter", "gegen", "nicht weiter", "absage", "gestoppt", "abgesagt",
-                    "eis gelegt", "decided not"),
-    "closed_won": ("signed", "executed", "purchase order", "po ", "attached", "attaching", "here is", "here's",
-                   "please find", "issued", "welcome aboard", "unterschrieben", "unterzeichne", "auftrag", "bestellung"),
-    "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "legal", "procurement", "discount", "counter",
-                    "payment terms", "negotiat", "final", "security questionnaire", "rabatt", "nachlass", "vertragsentwurf",
-                    "konditionen", "verhandl", "einkauf", "zahlungsbedingungen", "rechtsabteilung"),
-    "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "angebot",
+    "closed_lost": ("another", "a different", "alternative", "an other", "competi", "existing", "current", "incumbent", "other",
+                    "moving forward", "proceed", "going ahead", "go ahead", "cancel", "shelved", "frozen", " cut", "pulled",
+                    "killed", "scrapped", "withdrawn", "decided", "chose", "elected", "opted", "no longer", "pass on",
+                    "selected", "successful", "closed", "lost", "entschieden", "nicht weiter", "absage", "gestoppt",
+                    "eis gelegt", "eingestellt", "gestrichen", "gekürzt", "eingefroren", "kein budget", "zuschlag",
+                    "bleiben", "zuge"),
+    "closed_won": ("signed", "executed", "purchase order", "po", "attached", "attaching", "here is", "here's",
+                   "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
+                   "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
+                   "unterzeichne", "gegengezeichne", "auftrag", "bestell", "angebot", "zuschlag", "entschieden"),
+    "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
+                    "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
+                    "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
+                    "zahlungsbedingungen", "rechtsabteilung", "zu teuer", "preislich", "entgegenkommen"),
+    "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "offer", "angebot",
                  "kostenvoranschlag", "preis"),
     "demo": ("demo", "walkthrough", "walk-through", "product tour", "poc", "proof of concept", "pilot", "trial",
-             "vorführung", "präsentation", "testphase", "teststellung"),
+             "visit", "tour", "test ", "in action", "vorführung", "präsentation", "testphase", "teststellung", "besichtigung"),
     "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
-                  "shortlist", "bedarfsanalyse", "anforderungen", "evaluierung"),
+                  "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
-             "anfrage", "interesse an", "interessiert", "kennenlernen"),
+             "look", "anfrage", "interesse an", "interessiert", "kennenlernen"),
 }
-_NEGATION = re.compile(r"(?:\bnot\b|n't|\bno\b|\bnever\b|\bnoch nicht\b|\bnicht\b|\bkein\w*)[\w\s,]{0,20}$", re.IGNORECASE)
+
+# The clause before a match, up to the previous sentence end: what the guards below read.
+_CLAUSE_START = re.compile(r"[.!?;\n](?=[^.!?;\n]*$)")
+_NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bnoch nicht\b|\bnicht\b|\bkein\w*)[\w\s,]{0,20}$", re.IGNORECASE)
+# "haven't decided to go with another vendor": the loss itself denied (the loss patterns carry their own "not").
+_DENIED = re.compile(r"(?:haven't|have not|hasn't|has not|didn't|did not|not yet|noch nicht|nicht)\s+(?:yet\s+)?$", re.IGNORECASE)
 _QUESTION_TAIL = re.compile(r"^[^.!\n]{0,80}\?")
+# Conditions and wishes: "if the agreement is signed by…", "ideally we'd have it signed", "once we receive the PO".
+_CONDITIONAL = re.compile(
+    r"\b(?:if|once|when|whenever|unless|in case|provided|assuming|as soon as|after|before|until|ideally|hopefully"
+    r"|would|could|should|might|will|shall|can|need(?:s|ed)? to|needs|want(?:s)? to|to (?:have|get)|we'd|you'd|i'd"
+    r"|let's|let us|let me know|ready to|able to|plan(?:ning)? to|expect(?:ing)? to|aim(?:ing)? to|hope to"
+    r"|wenn|falls|sobald|sofern|bevor|nachdem|bis|würden|könnten|sollten|möchten|werden|wollen)\b[^.!?\n]{0,50}$",
+    re.IGNORECASE,
+)
+# A signature with a deadline after it is a target: "signed by 12 October", "unterschrieben bis Ende Mai".
+_DEADLINE_AFTER = re.compile(
+    r"^[ ,]*(?:by|before|on or before|no later than|until|within|in Q\d|at the end|end of|this (?:week|month|quarter)"
+    r"|next (?:week|month)|bis|vor|spätestens)\b",
+    re.IGNORECASE,
+)
+# Asking for a thing is not having it: "could you send us a proposal", "können Sie uns ein Angebot schicken".
+_REQUEST = re.compile(
+    r"\b(?:could|can|would|will) you\b[^.!?\n]{0,40}$|\b(?:please|pls|kindly)\s+(?:send|share|provide|put together|prepare|include)"
+    r"[^.!?\n]{0,30}$|\b(?:send|share|put together|prepare) (?:us|me)\b[^.!?\n]{0,20}$|\b(?:see|get|receive|request|requesting|ask(?:ing)? for|waiting for|look(?:ing)? forward to)"
+    r"\s+(?:a |an |the |your |some )?[^.!?\n]{0,15}$|\bkönnen sie\b[^.!?\n]{0,40}$|\bbitte\b[^.!?\n]{0,30}$"
+    r"|\b(?:bitten|warten) (?:um|auf)\b[^.!?\n]{0,20}$|\bum ein\b[^.!?\n]{0,10}$",
+    re.IGNORECASE,
+)
+# Plans: "I'll set up a demo", "the next step is a walkthrough", "ich organisiere eine Werksbesichtigung".
+_PLANNED = re.compile(
+    r"\b(?:i'll|i will|we'll|we will|let's|let us|let me|shall we|happy to|glad to|would love to|like to|plan to|going to"
+    r"|next step(?: is| would be)?|(?:to|can|could) (?:set up|schedule|arrange|book|organi[sz]e)|set up|schedule|arrange|organi[sz]e"
+    r"|suggest|propose|how about|would you|are you (?:free|available)|so (?:that )?(?:you|your team|the team|they|we) can"
+    r"|organisiere|organisieren|planen|vereinbaren|schlage vor|nächste(?:r)? schritt|damit)\b[^.!?\n]{0,60}$",
+    re.IGNORECASE,
+)
+# Only a real condition undoes a decision: "we'd like to move forward with your proposal" is a yes,
+# "if the board approves, we'll go ahead with your offer" is not yet; nor is "falls/wenn …".
+_IF = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,60}$", re.IGNORECASE)
+# Reporting verbs carry no doubt: "I can confirm we have signed", "happy to let you know we've chosen you".
+_REPORTING = re.compile(
+    r"\b(?:can|could|would like to|want(?:ed)? to|happy to|glad to|pleased to|delighted to)\s+(?:confirm|let you know|inform you"
+    r"|share|say|report|tell you|announce)\b", re.IGNORECASE,
+)
+_DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got")
+_OPEN_GUARDED = {"proposal", "demo", "qualified"}  # stages a request or a plan can only point at
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +171,40 @@ class StageHint:
     text: str
 
 
+def _clause_before(text: str, start: int) -> str:
+    window = text[max(0, start - 160): start]
+    cut = _CLAUSE_START.search(window)
+    return window[cut.end():] if cut else window
+
+
+def _counts(stage: str, text: str, start: int, end: int) -> bool:
+    """Is this mention a statement that the deal is (or was) at `stage`, not a denial, question, wish or plan?"""
+    before = _REPORTING.sub(" ", _clause_before(text, start))
+    after = text[end:]
+    if stage == "closed_lost":
+        return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before))
+    if _NEGATION.search(before):
+        return False
+    if stage == "closed_won":
+        if _QUESTION_TAIL.match(after) or _IF.search(before):
+            return False
+        if any(word in text[start:end].lower() for word in _DECISION_WORDS):
+            return True  # a decision stated, even politely ("we'd like to move forward with your proposal")
+        return not (_CONDITIONAL.search(before) or _REQUEST.search(before) or _DEADLINE_AFTER.match(after))
+    if stage in _OPEN_GUARDED:
+        return not (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before))
+    return True
+
+
 def stage_hint(text: str) -> StageHint | None:
-    """The most advanced stage the text states (not negated, not asked), with where it said so."""
+    """The most advanced stage the text states (not negated, asked, requested or planned), with where it said so."""
     lowered = text.lower()
     for stage, pattern in _COMPILED:
         if not any(anchor in lowered for anchor in _ANCHORS[stage]):
             continue
         for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 30): m.start()]
-            if stage != "closed_lost" and _NEGATION.search(before):
+            if not _counts(stage, text, m.start(), m.end()):
                 continue
-            if stage == "closed_won" and _QUESTION_TAIL.match(text[m.end():]):
-                continue  # "have you signed the contract?" is not a signature
             outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
             return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
     return None

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from vectoros_pipelines.extraction.companies import company_key, name_fits_domain
+from vectoros_pipelines.extraction.companies import company_key, name_fits_domain, name_from_domain
 from vectoros_pipelines.extraction.domains import (
     address_domain,
-    domain_label,
     is_free_mail,
     registrable_domain,
 )
@@ -88,6 +87,7 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     products: list[tuple[str, ...]] = []
     product_labels: list[str] = []
     stage_rank = 0
+    closed_by_customer = False
     customer_amount = False
     for facts in items:
         x, ref = facts.extraction, facts.ref
@@ -109,11 +109,11 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
         for email in facts.external_emails:
             fallback_contacts.append((email, ref))
         if x.product:
-            items = product_items(x.product)
-            if items and not products_contained(items, merge_items(*products)):
+            named = product_items(x.product)
+            if named and not products_contained(named, merge_items(*products)):
                 product_labels.append(x.product.strip())
                 out.sources["product"] = ref
-            products.append(items)
+            products.append(named)
         if x.amount is not None and x.amount > 0 and (not facts.is_internal or not customer_amount):
             # The latest amount discussed with the customer is the deal's value (a discount or a bigger
             # scope replaces it). Colleagues' figures (a 3-year total, a discount floor) count only
@@ -129,10 +129,18 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
             out.stage = f"closed_{outcome}"
             out.closed_at = facts.occurred_at
             out.close_date = x.close_date_hint or facts.occurred_at.date()
+            closed_by_customer = facts.direction == "inbound"
             for name in ("status", "stage", "close_date"):
                 out.sources[name] = ref
         elif x.stage_hint in OPEN_STAGES:
             rank = OPEN_STAGES.index(x.stage_hint)
+            if (out.status != "open" and not closed_by_customer and facts.direction == "inbound"
+                    and rank >= OPEN_STAGES.index("proposal")):
+                # We called it closed (our mail, internal chatter) but the customer is still talking
+                # terms or quotes: the customer's own words win, the deal is open again. Post-sale talk
+                # (kickoff requirements, a pilot) does not reopen it.
+                out.status, out.closed_at = "open", None
+                out.stage = OPEN_STAGES[stage_rank]
             # Open stages only move forward: a later message that mentions "the demo" in passing
             # must not drag a deal in negotiation back. A re-opened deal (new open-stage talk
             # after a loss) is a new deal, decided by the linker, not here.
@@ -146,7 +154,7 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     domain = _most_common(domains)
     if domain:
         out.domain, out.sources["domain"] = domain
-    company = _company_choice(companies, out.domain)
+    company = _company_choice(companies, out.domain, names_by_key)
     if company:
         out.company_key = company[0]
         out.company = names_by_key[company[0]].most_common(1)[0][0]
@@ -171,21 +179,39 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     return out
 
 
-def _company_choice(companies: Sequence[tuple[str, SourceRef]], domain: str | None) -> tuple[str, SourceRef] | None:
-    """The company's fullest written name that fits its mail domain; else the name used most.
+def _company_choice(
+    companies: Sequence[tuple[str, SourceRef]], domain: str | None, names_by_key: Mapping[str, Counter[str]]
+) -> tuple[str, SourceRef] | None:
+    """The name the deal's messages write most often for the customer, across all of them.
 
-    Extractors fall back to the domain's name part ("meridianhp") when a message never spells the
-    company out; one signature saying "Meridian Health Partners" is better than ten such fallbacks,
-    and "Quarry Lane Software" better than "Quarry Lane".
+    Extractors fall back to the domain's label ("meridianhp", "Steinbrueck") when a message never spells
+    the company out; any name a signature or our own mail writes beats those. Among written names, the
+    ones that fit the mail domain come first; a shorter spelling counts for the fuller one that extends
+    it ("Quarry Lane" for "Quarry Lane Software"), so the fullest common form wins.
     """
+    if not companies:
+        return None
+    written = [(key, ref) for key, ref in companies if not _domain_derived(key, domain)] or list(companies)
+    if domain:
+        fitting = [(key, ref) for key, ref in written
+                   if any(name_fits_domain(name, domain) for name in names_by_key.get(key, ())) or name_fits_domain(key, domain)]
+        written = fitting or written
+    return _most_written(written)
+
+
+def _domain_derived(key: str, domain: str | None) -> bool:
+    """A key that is just the domain's label ("steinbrueck", "acme robotics" from acme-robotics.de)."""
     if not domain:
-        return _most_common(companies)
-    label = domain_label(domain).replace("-", "")
-    fitting = [(key, ref) for key, ref in companies
-               if key.replace(" ", "") != label and name_fits_domain(key, domain)]
-    if not fitting:
-        return _most_common(companies)
-    return max(fitting, key=lambda item: (len(item[0].split()), len(item[0])))
+        return False
+    # Spaces matter: "ostrander retail" was written by someone, "ostranderretail" only read off the domain.
+    return key == company_key(name_from_domain(domain))
+
+
+def _most_written(names: Sequence[tuple[str, SourceRef]]) -> tuple[str, SourceRef]:
+    counts = Counter(key for key, _ in names)
+    fuller = {key: sum(n for other, n in counts.items() if other == key or key.startswith(other + " ")) for key in counts}
+    best = max(counts, key=lambda key: (fuller[key], len(key.split()), len(key)))
+    return next((key, ref) for key, ref in names if key == best)
 
 
 def _deal_name(fields: DealFields) -> str | None:

@@ -1,0 +1,91 @@
+"""Stage and won/lost hints from what a message says: tables of English and German phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from vectoros_pipelines.extraction.stages import stage_hint
+
+WON = [
+    "Great news: we have signed the contract, countersigned copy attached.",
+    "Attached is the signed order form.",
+    "The agreement has been fully executed.",
+    "Our purchase order number is PO-48213.",
+    "We issued the PO this morning.",
+    "Completed: please sign Order Form Q-1042",
+    "All parties have completed the envelope.",
+    "We're moving forward with your proposal.",
+    "We'd like to move forward with the proposal as quoted.",
+    "I can confirm we have signed the agreement.",
+    "After reviewing all options we decided to go with you.",
+    "Der unterschriebene Vertrag liegt bei.",
+    "Hiermit ist der Auftrag erteilt.",
+    "Wir nehmen Ihr Angebot gerne an.",
+    "Der Vertrag wurde heute unterzeichnet.",
+    "Die Bestellung ist raus, die Bestellnummer lautet 4711.",
+]
+LOST = [
+    "After a lot of discussion we decided to go with Corvex.",
+    "Wanted to let you know personally: we've chosen another vendor.",
+    "We went with a competitor this time.",
+    "We have decided not to proceed with the project.",
+    "Our budget was cut for this year.",
+    "We will not be moving forward at this time.",
+    "We are going to stay with our current provider.",
+    "Wir haben uns für einen anderen Anbieter entschieden.",
+    "Wir haben uns nach reiflicher Überlegung für Novalyn entschieden.",
+    "Wir müssen Ihnen leider absagen.",
+    "Das Projekt wurde auf Eis gelegt.",
+]
+NOT_CLOSED = [  # named, but not done: targets, conditions, requests, questions, denials
+    "Ideally we'd have the agreement signed by the end of next month.",
+    "We can meet you at $32,000 if the agreement is signed by 20 July.",
+    "Have you signed the contract yet?",
+    "Once we receive the PO we will schedule the kickoff.",
+    "Please send the signed order form when you can.",
+    "We haven't decided to go with another vendor yet.",
+    "If the budget is cut, we would have to pause.",
+    "Sobald der Vertrag unterschrieben ist, starten wir.",
+    "We'd like to move forward and see pricing.",
+    "Wir haben uns für die Premium-Variante entschieden.",
+]
+OPEN = [
+    ("Thanks again for the demo yesterday, the team was impressed.", "demo"),
+    ("Thanks again for the machine demo. Could you send us a proposal for the line?", "demo"),
+    ("Thank you for walking me through your requirements. I'll set up a demo next week.", "qualified"),
+    ("Follow-up from our discovery call: I'll set up a factory visit.", "qualified"),
+    ("As promised, please find our proposal attached.", "proposal"),
+    ("Here's the quote we discussed: $20,000.", "proposal"),
+    ("Can you put together an offer so I can take it to our CFO?", None),
+    ("Anbei unser Angebot für die Wartung.", "proposal"),
+    ("Können Sie uns ein Angebot schicken?", None),
+    ("Our budget is lower - could you do better on the price? A 10% discount would help.", "negotiation"),
+    ("Attached are our redlines on the MSA.", "negotiation"),
+    ("Wir bitten um 8 % Rabatt.", "negotiation"),
+    ("Great to meet you at the expo last week.", None),
+    ("Vielen Dank für die Werksbesichtigung gestern.", "demo"),
+]
+
+
+@pytest.mark.parametrize("text", WON)
+def test_won(text: str) -> None:
+    hint = stage_hint(text)
+    assert hint is not None and hint.outcome == "won" and hint.stage == "closed_won", hint
+
+
+@pytest.mark.parametrize("text", LOST)
+def test_lost(text: str) -> None:
+    hint = stage_hint(text)
+    assert hint is not None and hint.outcome == "lost" and hint.stage == "closed_lost", hint
+
+
+@pytest.mark.parametrize("text", NOT_CLOSED)
+def test_named_but_not_closed(text: str) -> None:
+    hint = stage_hint(text)
+    assert hint is None or hint.outcome is None, hint
+
+
+@pytest.mark.parametrize(("text", "stage"), OPEN)
+def test_open_stages(text: str, stage: str | None) -> None:
+    hint = stage_hint(text)
+    assert (hint.stage if hint else None) == stage, hint

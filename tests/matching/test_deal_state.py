@@ -1,0 +1,70 @@
+"""Folding per-message evidence into deal fields: stage, status and company name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.matching.builders import deal_result
+from vectoros_pipelines.extraction.result import ExtractionResult
+from vectoros_pipelines.matching.deal_state import fold_evidence
+from vectoros_pipelines.matching.evidence import MessageFacts, SourceRef
+
+T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def _facts(i: int, result: ExtractionResult, direction: str = "inbound") -> MessageFacts:
+    external = () if direction == "internal" else ("buyer@acme.com",)
+    return MessageFacts(
+        ref=SourceRef("email", i, f"m{i}"), occurred_at=T0 + timedelta(days=i), subject="s", subject_key="s",
+        thread_refs=(), own_keys=(f"m{i}",), external_emails=external, external_domains=(), participant_names=(),
+        direction=direction, extraction=result,
+    )
+
+
+def test_open_stages_only_move_forward() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="proposal")), _facts(1, deal_result(stage="demo"))])
+    assert (fields.stage, fields.status) == ("proposal", "open")
+
+
+def test_customer_closing_message_sets_the_outcome() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="negotiation")),
+                            _facts(1, deal_result(stage="closed_lost", outcome="lost")),
+                            _facts(2, deal_result(stage="proposal"), direction="outbound")])
+    assert (fields.stage, fields.status) == ("closed_lost", "lost")
+
+
+def test_customer_still_negotiating_outweighs_our_closed_claim() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="proposal")),
+                            _facts(1, deal_result(stage="closed_won", outcome="won"), direction="outbound"),
+                            _facts(2, deal_result(stage="negotiation"))])
+    assert (fields.stage, fields.status) == ("negotiation", "open")
+
+
+def test_post_sale_talk_does_not_reopen() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="closed_won", outcome="won"), direction="outbound"),
+                            _facts(1, deal_result(stage="qualified"))])
+    assert (fields.stage, fields.status) == ("closed_won", "won")
+
+
+def test_written_name_beats_domain_label() -> None:
+    results = [deal_result("Steinbrueck", "steinbrueck.de")] * 3 + [deal_result("Steinbrück Components SE", "steinbrueck.de")]
+    fields = fold_evidence([_facts(i, r) for i, r in enumerate(results)])
+    assert fields.company == "Steinbrück Components SE"
+
+
+def test_spaced_written_name_is_not_the_domain_label() -> None:
+    results = [deal_result("Ostranderretail", "ostranderretail.fr")] * 3 + [
+        deal_result("Ostrander Retail S.A.R.L.", "ostranderretail.fr")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "Ostrander Retail S.A.R.L."
+
+
+def test_most_written_name_with_fuller_spelling() -> None:
+    results = [deal_result("Quarry Lane", "quarrylane.com"), deal_result("Quarry Lane Software", "quarrylane.com"),
+               deal_result("Quarry Lane Software Inc.", "quarrylane.com")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company_key == "quarry lane software"
+
+
+def test_legal_name_without_domain_fit_beats_domain_label() -> None:
+    results = [deal_result("Rf-law", "rf-law.com"), deal_result("Rowan & Finch LLP", "rf-law.com"),
+               deal_result("Rowan & Finch LLP", "rf-law.com")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "Rowan & Finch LLP"
