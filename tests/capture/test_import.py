@@ -114,3 +114,15 @@ def test_real_mail_imports_without_stopping(engine: Engine) -> None:
                               .where(captured_emails.c.workspace_id == ws.id)).scalar_one()
     assert listed == 252
     assert months > 10
+
+
+def test_capturing_one_calendar_month_leaves_the_others_captured(engine: Engine) -> None:
+    from vectoros_pipelines.capture.calendar_capture import capture_calendar_month
+    from vectoros_pipelines.capture.sources import CALENDAR_FILES, pending_months
+
+    ws = _workspace(engine)
+    import_calendar_source(engine, ws, CALENDAR)
+    assert pending_months(engine, ws, CALENDAR_FILES) == {}
+    report = capture_calendar_month(engine, ws, "2026-10")
+    assert report.counts.unchanged == 5 and report.counts.new == 0
+    assert pending_months(engine, ws, CALENDAR_FILES) == {}

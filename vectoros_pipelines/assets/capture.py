@@ -27,8 +27,8 @@ def stale_after() -> timedelta:
 
 
 def _keys(context: dg.AssetExecutionContext) -> tuple[str, str]:
-    key = context.partition_key
-    assert isinstance(key, dg.MultiPartitionKey)
+    # A run launched with only the "dagster/partition" tag (GraphQL, "sync now") carries the key as a string.
+    key = capture_partitions.get_partition_key_from_str(str(context.partition_key))
     return key.keys_by_dimension[WORKSPACE_DIMENSION], key.keys_by_dimension[MONTH_DIMENSION]
 
 

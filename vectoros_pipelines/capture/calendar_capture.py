@@ -79,12 +79,17 @@ def _store_calendar_file(
     with engine.begin() as conn:
         report.counts = store_events(conn, workspace, source.integration_id, records, cipher)
         now = datetime.now(UTC)
-        upsert(conn, source_items, [
-            manifest_row(workspace, source, SourceItem(f"{item.locator}@{m}", item.size_bytes, item.mtime_ns,
-                                                         None, None), m, now, captured=(month is None or m == month))
-            for m in months
-        ], key=["integration_id", "locator"])
-    report.months = set(months if month is None else [month])
+
+        def row(m: str, captured: bool) -> dict[str, object]:
+            part = SourceItem(f"{item.locator}@{m}", item.size_bytes, item.mtime_ns, None, None)
+            return manifest_row(workspace, source, part, m, now, captured=captured)
+
+        done = months if month is None else [m for m in months if m == month]
+        upsert(conn, source_items, [row(m, True) for m in done], key=["integration_id", "locator"])
+        # Other months of the file keep their own capture state; only months never listed are added.
+        upsert(conn, source_items, [row(m, False) for m in months if m not in done],
+               key=["integration_id", "locator"], update=[])
+    report.months = set(done)
     return report
 
 
