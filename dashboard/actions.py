@@ -333,3 +333,29 @@ def create_workspace(engine: Engine, actor: Principal, name: str, domains: Seque
         add_user(conn, workspace.id, actor.email, actor.name, "admin", password_hash=password_hash)
         _audit(conn, actor, "workspace.create", "workspace", workspace.slug, {"name": name, "id": workspace.id})
     return workspace.slug
+
+
+def erase_person(engine: Engine, actor: Principal, email: str) -> dict[str, int]:
+    """GDPR erasure of one person in the actor's workspace (admins only).
+
+    The dashboard never opens Qdrant's local store (one process at a time): with a
+    Qdrant server the vectors go now; in local mode the scrubbed deals lose their
+    embedding rows and the next pipeline run re-embeds them without the person.
+    """
+    import os
+
+    from vectoros_pipelines.storage.erasure import erase_person as erase
+    from vectoros_pipelines.storage.workspaces import get_workspace
+
+    email = email.strip().lower()
+    if "@" not in email:
+        raise ActionError("enter the person's full e-mail address")
+    with engine.begin() as conn:
+        authorize(conn, actor, "admin")
+        workspace = get_workspace(conn, actor.workspace_id)
+    index = None
+    if os.environ.get("QDRANT_URL"):
+        from vectoros_pipelines.vectors.index import shared_index
+
+        index = shared_index()
+    return erase(engine, workspace, email, index, actor=actor.email).as_dict()

@@ -44,6 +44,18 @@ with right:
     else:
         st.caption("Nobody else has access.")
 
+st.subheader("Erase a person's data (GDPR)")
+with st.form("erase_person"):
+    st.caption("Deletes every message and meeting they took part in, their account and their name on deals, "
+               "in this workspace only. An audit row records the erasure (with a hash, not the address).")
+    erase_email = st.text_input("Their e-mail address", key="erase_email")
+    erase_confirm = st.checkbox("Yes, erase it — this cannot be undone", key="erase_confirm")
+    if st.form_submit_button("Erase", disabled=bool(blocked)) and erase_confirm:
+        outcome = session.act_on_engine(actions.erase_person, principal, erase_email,
+                                        success=f"Erased the data of {erase_email}")
+        if outcome.ok:
+            st.rerun()
+
 st.subheader("New workspace")
 with st.form("new_workspace"):
     ws_name = st.text_input("Company name", key="ws_name")

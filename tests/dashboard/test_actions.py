@@ -386,3 +386,25 @@ def test_trusted_header_signs_in_only_when_enabled(engine: Engine, seeded: Seede
         found = auth.principals_from_headers(conn, headers)
         assert {p.workspace_slug for p in found} == {"acme", "globex"}
         assert auth.principals_from_headers(conn, {"X-Forwarded-Email": "stranger@evil.com"}) == []
+
+
+def test_admin_erases_a_person_in_their_workspace_only(app_as, engine: Engine, seeded: Seeded) -> None:
+    at = app_as("admin@acme.com", "app_pages/people.py")
+    at.text_input(key="erase_email").input("Lena@Initech.de")
+    at.checkbox(key="erase_confirm").check()
+    at.button[[b.label for b in at.button].index("Erase")].click().run()
+    assert not at.error, [e.value for e in at.error]
+    with engine.connect() as conn:
+        left = conn.execute(select(captured_emails.c.id).where(
+            captured_emails.c.workspace_id == seeded.workspace_a, captured_emails.c.from_email == "lena@initech.de")).all()
+        contact = conn.execute(select(deals.c.contact_email).where(deals.c.id == seeded.big_deal)).scalar_one()
+        erased = conn.execute(select(audit_log.c.subject_id).where(audit_log.c.action == "privacy.erase_person")).all()
+    assert left == [] and contact is None and len(erased) == 1 and "lena" not in erased[0][0]
+
+
+def test_non_admin_cannot_erase(engine: Engine, seeded: Seeded) -> None:
+    user = principal(engine, "vic@acme.com")
+    with pytest.raises(actions.PermissionDenied):
+        actions.erase_person(engine, user, "lena@initech.de")
+    with engine.connect() as conn:
+        assert conn.execute(select(deals.c.contact_email).where(deals.c.id == seeded.big_deal)).scalar_one()
