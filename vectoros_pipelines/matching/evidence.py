@@ -118,7 +118,7 @@ def _extraction(data: Mapping[str, Any] | None, confidence: float | None, relate
     return ExtractionResult(is_deal_related=bool(related), confidence=float(confidence or 0.0))
 
 
-def facts_from_email_row(row: Mapping[str, Any], parties: WorkspaceParties) -> MessageFacts:
+def facts_from_email_row(row: Mapping[Any, Any], parties: WorkspaceParties) -> MessageFacts:
     """A `captured_emails` row (as a mapping) reduced to matching facts."""
     key = row["message_key"]
     refs = [r for r in (row.get("thread_key"), row.get("in_reply_to"), *(row.get("references") or [])) if r]
@@ -141,7 +141,7 @@ def facts_from_email_row(row: Mapping[str, Any], parties: WorkspaceParties) -> M
     )
 
 
-def facts_from_event_row(row: Mapping[str, Any], parties: WorkspaceParties) -> MessageFacts:
+def facts_from_event_row(row: Mapping[Any, Any], parties: WorkspaceParties) -> MessageFacts:
     """A `captured_calendar_events` row: attendees and organizer are the participants, the title the subject."""
     people = list(row.get("attendees") or [])
     if row.get("organizer_email"):

@@ -85,7 +85,7 @@ def create_deal(conn: Connection, workspace_id: int, fields: DealFields, *, conf
         "workspace_id": workspace_id, "source": source, "confidence": confidence, "owner_email": owner_email,
         "field_sources": _source_json(fields.sources), "updated_at": now,
     }
-    deal_id = int(conn.execute(deals.insert().values(**row)).inserted_primary_key[0])
+    deal_id = int(conn.execute(deals.insert().values(**row).returning(deals.c.id)).scalar_one())
     changes = [
         {"workspace_id": workspace_id, "deal_id": deal_id, "field": name, "old_value": None,
          "new_value": _json_value(value), "actor": "system", "changed_at": now,

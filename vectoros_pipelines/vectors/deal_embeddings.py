@@ -59,15 +59,15 @@ def embed_deals(engine: Engine, workspace: Workspace, index: VectorIndex, embedd
     with engine.connect() as conn:
         live = conn.execute(select(deals).where(deals.c.workspace_id == ws, deals.c.merged_into.is_(None))).all()
         subjects: dict[int, list[str]] = {}
-        for deal_id, subject in conn.execute(
+        for deal_id, subject in [*conn.execute(
             select(captured_emails.c.deal_id, captured_emails.c.normalized_subject)
             .where(captured_emails.c.workspace_id == ws, captured_emails.c.deal_id.is_not(None))
             .order_by(captured_emails.c.sent_at, captured_emails.c.id)
-        ).all() + conn.execute(
+        ).all(), *conn.execute(
             select(captured_calendar_events.c.deal_id, captured_calendar_events.c.summary)
             .where(captured_calendar_events.c.workspace_id == ws, captured_calendar_events.c.deal_id.is_not(None))
             .order_by(captured_calendar_events.c.starts_at)
-        ).all():
+        ).all()]:
             seen = subjects.setdefault(deal_id, [])
             if subject and subject not in seen:
                 seen.append(subject)
