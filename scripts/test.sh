@@ -21,6 +21,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
 fi
 
 ruff check .
+mypy vectoros_pipelines dashboard
 python -c "import dagster_postgres, vectoros_pipelines.definitions"  # import smoke test (STACK.md)
 dagster definitions validate -w workspace.yaml >/dev/null  # the code location loads as `dagster dev` loads it
 
