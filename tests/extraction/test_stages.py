@@ -23,6 +23,11 @@ WON = [
     "Wir nehmen Ihr Angebot gerne an.",
     "Der Vertrag wurde heute unterzeichnet.",
     "Die Bestellung ist raus, die Bestellnummer lautet 4711.",
+    "I've signed the DocuSign, you should have it now.",
+    "Signed and returned - PO 7781 attached.",
+    "Great news team, they signed!",
+    "Anbei unsere Bestellung.",
+    "Gerne geben wir Ihnen hiermit unsere Zusage.",
 ]
 LOST = [
     "After a lot of discussion we decided to go with Corvex.",
@@ -36,6 +41,10 @@ LOST = [
     "Wir haben uns nach reiflicher Überlegung für Novalyn entschieden.",
     "Wir müssen Ihnen leider absagen.",
     "Das Projekt wurde auf Eis gelegt.",
+    "We are going in a different direction.",
+    "Marking the deal as closed lost in the CRM.",
+    "Wir werden das Projekt leider nicht weiterverfolgen.",
+    "Den Zuschlag hat ein anderer Anbieter erhalten.",
 ]
 NOT_CLOSED = [  # named, but not done: targets, conditions, requests, questions, denials
     "Ideally we'd have the agreement signed by the end of next month.",
@@ -48,6 +57,7 @@ NOT_CLOSED = [  # named, but not done: targets, conditions, requests, questions,
     "Sobald der Vertrag unterschrieben ist, starten wir.",
     "We'd like to move forward and see pricing.",
     "Wir haben uns für die Premium-Variante entschieden.",
+    "Once signed, please send the invoice to ap@acme.com.",
 ]
 OPEN = [
     ("Thanks again for the demo yesterday, the team was impressed.", "demo"),
@@ -64,6 +74,7 @@ OPEN = [
     ("Wir bitten um 8 % Rabatt.", "negotiation"),
     ("Great to meet you at the expo last week.", None),
     ("Vielen Dank für die Werksbesichtigung gestern.", "demo"),
+    ("Thanks for showing us the platform on Tuesday.", "demo"),
 ]
 
 

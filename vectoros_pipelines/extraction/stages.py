@@ -26,6 +26,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:have |'ve |has )?(?:chosen|selected|picked|gone with|went with|opted for|awarded (?:the (?:contract|business|deal) |it )?to|signed with)"
      r" " + _OTHER + r" " + _VENDOR +
      r"|(?:going|go|stay|staying|stick|sticking|remain) with (?:our |the )?(?:current|existing|incumbent) " + _VENDOR +
+     r"|(?:going|go|gone|went|head(?:ing)?) in (?:a|another) (?:different )?direction"
+     r"|mark(?:ed|ing)? (?:it |this |the deal |the opportunity )?(?:as )?closed[- ]lost"
      r"|(?:went|go|going) with (?:a |another |the )?competitor|chose (?:another|a different) " + _VENDOR +
      r"|(?:not|won't be|will not be|aren't|are not) (?:be )?(?:moving forward|proceeding|going ahead)"
      r"|not (?:going|able|in a position) to (?:proceed|move forward|go ahead)"
@@ -38,7 +40,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|für (?:einen anderen|eine andere|ein anderes|einen Wettbewerber|den Wettbewerb|einen Mitbewerber)\b[^.!?\n]{0,30}entschieden"
      r"|(?:uns|sich)\b[^.!?\n]{0,60}\bfür (?!(?:sie|ihr|ihre|ihren|ihnen|euch|eure|die|das|den|dem|eine|ein|einen|unsere?n?|diese[nrs]?)\b)[^.!?\n]{1,40} entschieden"
      r"|gegen (?:sie|ihr angebot|ihre lösung|eine zusammenarbeit|das angebot)\b[^.!?\n]{0,20}entschieden|dagegen entschieden"
-     r"|nicht weiter ?verfolgen|(?:leider|müssen)[^.!?\n]{0,30}absagen|leider (?:eine )?absage|absage erteilen"
+     r"|nicht (?:weiter ?(?:verfolgen|zu verfolgen|führen|zu führen)|fortsetzen|fortführen|umsetzen)|zuschlag[^.!?\n]{0,40}ander|(?:leider|müssen)[^.!?\n]{0,30}absagen|leider (?:eine )?absage|absage erteilen"
      r"|projekt (?:wurde |ist )?(?:gestoppt|abgesagt|auf eis gelegt|eingestellt)"
      r"|budget (?:wurde |ist )?(?:gestrichen|gekürzt|eingefroren)|kein budget mehr|zuschlag (?:ging|geht|wurde) an"
      r"|(?:beim|bei unserem) (?:bestehenden|aktuellen|bisherigen) (?:anbieter|lieferanten|dienstleister) bleiben"
@@ -48,7 +50,10 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
      r"|(?:contract|agreement|order form|msa|quote|deal|paperwork|sow|documents?|envelope) (?:is |has been |was |are |have been |now )"
      r"(?:fully |now )?(?:signed|countersigned|executed|completed)"
-     r"|signed (?:copy|contract|agreement|order form|quote|proposal|sow|documents?|msa)"
+     r"|signed (?:copy|contract|agreement|order form|quote|proposal|sow|documents?|msa)|signed and returned"
+     r"|(?:signed|completed) the (?:docusign|adobe sign|e-?signature|envelope)"
+     r"|(?:they|they've|they have|the customer|the client) (?:just |finally |officially )?signed\b"
+     r"|\b(?:po|purchase order)(?: #?[\w-]*\d[\w-]*)? (?:is )?attached|please (?:send (?:us |me )?(?:the|your) |go ahead and )?invoice\b"
      r"|(?:attached|attaching|here is|here's|please find|enclosed)(?: is| are)? (?:the |our |a )?(?:signed|countersigned|executed|purchase order|po\b)"
      r"|(?:po|purchase order) (?:number|#|no\.?) ?(?:is |:)?[\w-]*\d|purchase order (?:attached|is attached|has been issued|was issued|is on its way|went out)"
      r"|(?:issued|raised|sent|released|approved) (?:a|the|our|your) (?:po\b|purchase order)"
@@ -59,6 +64,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:you've|you have) (?:won|got) (?:the|our) (?:business|deal|contract|order)|closed[- ]won|welcome aboard"
      r"|(?:unterschriebenen?|unterzeichneten?|gegengezeichneten?) (?:vertrag|angebot|auftrag|auftragsbestätigung|bestellung|rahmenvertrag)"
      r"|(?:vertrag|angebot|auftrag|rahmenvertrag) (?:ist |wurde )?(?:heute )?(?:unterschrieben|unterzeichnet|gegengezeichnet)"
+     r"|anbei (?:unsere|die|der|den) (?:bestellung|unterschrieben\w*|auftrag)|unterschrieben zurück|(?:unsere|die) zusage"
      r"|auftrag (?:ist )?erteilt|erteilen (?:ihnen )?(?:hiermit )?den auftrag|beauftragen (?:sie|wir sie) (?:hiermit)?"
      r"|bestellung (?:anbei|ist raus|wurde ausgelöst|ist ausgelöst|erteilt|aufgegeben)|bestellen hiermit|bestellnummer"
      r"|(?:nehmen|akzeptieren) (?:ihr|das) angebot (?:gerne )?an|angebot (?:ist |wurde )?angenommen|(?:den )?zuschlag (?:erteilt|erhalten)"
@@ -77,7 +83,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|kostenvoranschlag|preisangebot|preisübersicht"),
     ("demo",
      r"\bdemo\b|demonstration|walkthrough|walk-through|product tour|\bpoc\b|proof of concept|pilot|trial\b"
-     r"|(?:site|factory|plant|warehouse|showroom|customer) (?:visit|tour)|test (?:cut|run|drive)|see [\w\s-]{1,40} in action"
+     r"|(?:showing|showed|shown) (?:us|me|the team) (?:the |your |around)|(?:site|factory|plant|warehouse|showroom|customer) (?:visit|tour)|test (?:cut|run|drive)|see [\w\s-]{1,40} in action"
      r"|vorführung|präsentation|testphase|teststellung|werksbesichtigung|lagerbesichtigung|besichtigung|live-demo"),
     ("qualified",
      r"discovery call|requirements|use case|budget (?:approved|for)|decision maker|timeline|evaluation|shortlist"
@@ -93,12 +99,13 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "closed_lost": ("another", "a different", "alternative", "an other", "competi", "existing", "current", "incumbent", "other",
                     "moving forward", "proceed", "going ahead", "go ahead", "cancel", "shelved", "frozen", " cut", "pulled",
                     "killed", "scrapped", "withdrawn", "decided", "chose", "elected", "opted", "no longer", "pass on",
-                    "selected", "successful", "closed", "lost", "entschieden", "nicht weiter", "absage", "gestoppt",
+                    "selected", "successful", "closed", "lost", "direction", "fortsetzen", "fortführen", "umsetzen", "führen", "entschieden", "nicht weiter", "absage", "gestoppt",
                     "eis gelegt", "eingestellt", "gestrichen", "gekürzt", "eingefroren", "kein budget", "zuschlag",
                     "bleiben", "zuge"),
     "closed_won": ("signed", "executed", "purchase order", "po", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
+                   "invoice", "anbei", "zusage",
                    "unterzeichne", "gegengezeichne", "auftrag", "bestell", "angebot", "zuschlag", "entschieden"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
@@ -107,7 +114,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "offer", "angebot",
                  "kostenvoranschlag", "preis"),
     "demo": ("demo", "walkthrough", "walk-through", "product tour", "poc", "proof of concept", "pilot", "trial",
-             "visit", "tour", "test ", "in action", "vorführung", "präsentation", "testphase", "teststellung", "besichtigung"),
+             "visit", "tour", "test ", "in action", "show", "vorführung", "präsentation", "testphase", "teststellung", "besichtigung"),
     "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
                   "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
