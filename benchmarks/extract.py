@@ -161,7 +161,7 @@ def synthetic_deals(workspace_id: int, n: int, seed: int = 7) -> list[dict[str, 
     """n open deals at n distinct invented companies (distinct names, domains and contacts)."""
     rng = random.Random(seed)
     names: set[str] = set()
-    rows = []
+    rows: list[dict[str, Any]] = []
     t0 = datetime(2001, 1, 1, tzinfo=UTC)
     while len(rows) < n:
         stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
