@@ -14,11 +14,20 @@ import numpy as np
 
 from vectoros_pipelines.scoring.records import ActivityRecord, DealRecord
 
+# Signals read from the deal's activity log (mail, meetings). A deal with no activity logged yet (a CRM import,
+# a manual entry) has them all at NEUTRAL and `activity_logged` = 0: "we have no log" is not "the buyer went
+# silent", and because they are constant in that group the indicator absorbs them, so their weights are learned
+# from deals that do have a log only (see train_prior: Maven has none, generated mail has one).
+ACTIVITY = (
+    "days_since_last_activity", "activities_7d", "activities_30d", "engagement_trend",
+    "inbound_30d", "outbound_30d", "inbound_share_30d", "distinct_contacts", "meetings_held", "meetings_booked",
+)
 NUMERIC = (
-    "days_since_last_activity", "activities_7d", "activities_30d", "inbound_30d", "outbound_30d",
-    "inbound_share_30d", "distinct_contacts", "meetings_held", "meetings_booked", "stage_age_days",
+    *ACTIVITY, "activity_logged", "stage_age_days",
     "close_date_slips", "log_value_vs_median", "deal_age_days", "owner_win_rate", "has_company",
 )
+NEUTRAL: dict[str, float] = {name: 0.0 for name in ACTIVITY} | {"inbound_share_30d": 0.5}
+SILENCE_CAP_DAYS = 120  # past four months of silence, more days say nothing new; caps an outlier's pull
 # Stage is left out: a closed deal's stage is "closed_*", and its stage history is rarely known.
 CATEGORICAL = ("product",)
 OWNER_PRIOR_DEALS = 10.0  # an owner's win rate counts as 10 deals at the workspace rate until they have more
@@ -67,27 +76,12 @@ def build_features(
     *, own_outcome_known: bool = False,
 ) -> dict[str, float | str]:
     """Features of `deal` on `as_of`. `own_outcome_known` marks training rows whose outcome is in the context."""
-    past = [a for a in activities if a.occurred_at <= as_of]
-    future_meetings = [a for a in activities if a.kind == "meeting" and as_of < a.occurred_at <= as_of + timedelta(days=30)]
     opened = deal.known_since or as_of
-    last = max((a.occurred_at for a in past), default=opened)
-    recent = [a for a in past if a.occurred_at > as_of - timedelta(days=30)]
-    inbound = sum(a.kind == "email_in" for a in recent)
-    outbound = sum(a.kind == "email_out" for a in recent)
-    contacts = {p.lower() for a in past for p in a.participants}
     value = deal.value if deal.value else context.median_value
     ratio = (value / context.median_value) if context.median_value and value else 1.0
     stage_since = deal.stage_changed_at or opened
     return {
-        "days_since_last_activity": max((as_of - last).days, 0),
-        "activities_7d": sum(a.occurred_at > as_of - timedelta(days=7) for a in past),
-        "activities_30d": len(recent),
-        "inbound_30d": inbound,
-        "outbound_30d": outbound,
-        "inbound_share_30d": inbound / (inbound + outbound) if inbound + outbound else 0.5,
-        "distinct_contacts": len(contacts),
-        "meetings_held": sum(a.kind == "meeting" for a in past),
-        "meetings_booked": len(future_meetings),
+        **activity_features(activities, as_of),
         "stage_age_days": max((as_of - stage_since).days, 0),
         "close_date_slips": deal.close_date_slips,
         "log_value_vs_median": float(np.log(max(ratio, 1e-3))),
@@ -95,4 +89,39 @@ def build_features(
         "owner_win_rate": context.owner_win_rate(deal.owner, exclude=deal if own_outcome_known else None),
         "has_company": float(bool(deal.company)),
         "product": deal.product or "unknown",
+    }
+
+
+def activity_features(activities: Sequence[ActivityRecord], as_of: datetime) -> dict[str, float]:
+    """What the deal's mail and meetings said by `as_of`; NEUTRAL with `activity_logged` 0 when nothing is logged.
+
+    `activities` may hold meetings after `as_of`: those on the calendar within 30 days count as booked (the
+    caller drops meetings not yet booked on `as_of` when it rebuilds the past, see train_prior).
+    """
+    past = [a for a in activities if a.occurred_at <= as_of]
+    if not past:
+        return {**NEUTRAL, "activity_logged": 0.0}
+    booked = sum(a.kind == "meeting" and as_of < a.occurred_at <= as_of + timedelta(days=30) for a in activities)
+    last = max(a.occurred_at for a in past)
+    recent = [a for a in past if a.occurred_at > as_of - timedelta(days=30)]
+    first = min(a.occurred_at for a in past)
+    # Last two weeks against the two before, once the log is four weeks deep (a young thread always "grows").
+    fresh = sum(a.occurred_at > as_of - timedelta(days=14) for a in past)
+    before = sum(as_of - timedelta(days=28) < a.occurred_at <= as_of - timedelta(days=14) for a in past)
+    trend = float(np.log1p(fresh) - np.log1p(before)) if first <= as_of - timedelta(days=28) else 0.0
+    inbound = sum(a.kind == "email_in" for a in recent)
+    outbound = sum(a.kind == "email_out" for a in recent)
+    contacts = {p.lower() for a in past for p in a.participants}
+    return {
+        "days_since_last_activity": float(min(max((as_of - last).days, 0), SILENCE_CAP_DAYS)),
+        "activities_7d": float(sum(a.occurred_at > as_of - timedelta(days=7) for a in past)),
+        "activities_30d": float(len(recent)),
+        "engagement_trend": trend,  # < 0: a thread cooling off, whatever its size
+        "inbound_30d": float(inbound),
+        "outbound_30d": float(outbound),
+        "inbound_share_30d": inbound / (inbound + outbound) if inbound + outbound else 0.5,
+        "distinct_contacts": float(len(contacts)),
+        "meetings_held": float(sum(a.kind == "meeting" for a in past)),
+        "meetings_booked": float(booked),
+        "activity_logged": 1.0,
     }

@@ -5,7 +5,8 @@ coefficient × how far the deal sits from the average), calibrated with
 CalibratedClassifierCV. Training rows are snapshots of closed deals every two
 weeks of their life (a long deal is seen more often, as it is in an open
 pipeline), so scoring an open deal of any age matches how the model was trained
-and no row knows how long its deal eventually ran.
+and no row knows how long its deal eventually ran. The shipped prior adds
+snapshots of generated mail histories for the activity signals (train_prior).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from vectoros_pipelines.scoring.features import CATEGORICAL, NUMERIC, build_feat
 from vectoros_pipelines.scoring.records import ActivityRecord, DealRecord
 
 SNAPSHOT_EVERY = timedelta(days=14)
+# Model-internal features that are never a reason a rep can act on: `activity_logged` only separates deals
+# with a mail log from CRM rows (features.ACTIVITY), its pull is the baseline of mail-captured deals.
+NOT_DRIVERS = frozenset({"activity_logged"})
 MAX_SNAPSHOTS_PER_DEAL = 12
 MIN_CLOSED_DEALS = 40
 MIN_PER_CLASS = 8
@@ -76,6 +80,9 @@ class HealthModel:
             pulls[:, -1] += contrib[:, len(NUMERIC):].sum(axis=1)
         pulls /= max(len(fitted), 1)
         names = [*NUMERIC, "product"]
+        for j, name in enumerate(names):
+            if name in NOT_DRIVERS:
+                pulls[:, j] = 0.0
         order = np.argsort(-np.abs(pulls), axis=1)[:, :top]
         return [
             [Driver(names[j], describe(names[j], row), float(pulls[i, j])) for j in order[i] if abs(pulls[i, j]) > 1e-6]
@@ -91,9 +98,12 @@ def describe(feature: str, f: Mapping[str, float | str]) -> str:
     s = "" if n == 1 else "s"
     texts = {
         "days_since_last_activity": lambda: f"no activity for {n} days" if n else "activity today",
+        "engagement_trend": lambda: ("more activity than the two weeks before" if x > 0 else
+                                     "less activity than the two weeks before" if x < 0 else "steady activity"),
+        "activity_logged": lambda: "mail and meetings captured" if x else "no mail or meetings captured yet",
         "activities_7d": lambda: f"{n} activities in the last 7 days",
         "activities_30d": lambda: f"{n} activities in the last 30 days",
-        "inbound_30d": lambda: f"{n} replies from the buyer in 30 days",
+        "inbound_30d": lambda: f"{n} repl{'y' if n == 1 else 'ies'} from the buyer in 30 days",
         "outbound_30d": lambda: f"{n} messages sent in 30 days",
         "inbound_share_30d": lambda: f"buyer wrote {round(100 * x)}% of recent messages",
         "distinct_contacts": lambda: f"{n} contact{s} engaged",
@@ -111,10 +121,13 @@ def describe(feature: str, f: Mapping[str, float | str]) -> str:
     return text() if text else feature
 
 
-def _estimator() -> Pipeline:
+def _estimator(products: Sequence[str] | None = None) -> Pipeline:
+    # `products` fixes the product columns; any other product (unknown ones too) encodes as all zeros, i.e.
+    # "no product effect". The prior uses it so that only real CRM products get a weight (see train_prior).
+    categories: list[list[str]] | str = [sorted(products)] if products is not None else "auto"
     prep = ColumnTransformer([
         ("num", StandardScaler(), list(NUMERIC)),
-        ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False), list(CATEGORICAL)),
+        ("cat", OneHotEncoder(handle_unknown="ignore", sparse_output=False, categories=categories), list(CATEGORICAL)),
     ])
     return Pipeline([("prep", prep), ("clf", LogisticRegression(C=0.3, max_iter=2000))])
 
@@ -147,8 +160,11 @@ def enough_history(labels: Sequence[int], deals: int) -> bool:
         min(sum(labels), len(labels) - sum(labels)) >= MIN_PER_CLASS
 
 
-def train(rows: Sequence[Mapping[str, float | str]], labels: Sequence[int], version: str, deals: int) -> HealthModel:
-    calibrated = CalibratedClassifierCV(_estimator(), method="sigmoid", cv=5)
+def train(
+    rows: Sequence[Mapping[str, float | str]], labels: Sequence[int], version: str, deals: int,
+    *, products: Sequence[str] | None = None,
+) -> HealthModel:
+    calibrated = CalibratedClassifierCV(_estimator(products), method="sigmoid", cv=5)
     frame = pd.DataFrame(list(rows), columns=[*NUMERIC, *CATEGORICAL])
     calibrated.fit(frame, np.asarray(labels))
     return HealthModel(calibrated, version, deals)
