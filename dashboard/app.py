@@ -41,11 +41,20 @@ def _sidebar(principal: session.Principal) -> None:
             st.rerun()
 
 
+# Google's OAuth redirect opens a new session, which is signed out with password sign-in:
+# keep its query string through sign-in and hand it to the Integrations page afterwards.
+OAUTH_CALLBACK_KEYS = ("state", "code", "error", "scope")
+PENDING_CALLBACK = "pending_oauth_callback"
+
 principal = session.current_principal()
 if principal is None:
+    if "state" in st.query_params and ("code" in st.query_params or "error" in st.query_params):
+        st.session_state[PENDING_CALLBACK] = {k: st.query_params[k] for k in OAUTH_CALLBACK_KEYS
+                                              if k in st.query_params}
     navigation = st.navigation([st.Page(PAGES / "sign_in.py", title="Sign in", icon=":material/login:")])
 else:
     _sidebar(principal)
+    integrations_page = st.Page(PAGES / "integrations.py", title="Integrations", icon=":material/cable:")
     navigation = st.navigation({
         "Pipeline": [
             st.Page(PAGES / "command_center.py", title="Command center", icon=":material/dashboard:", default=True),
@@ -56,9 +65,12 @@ else:
                     visibility="hidden"),
         ],
         "Workspace": [
-            st.Page(PAGES / "integrations.py", title="Integrations", icon=":material/cable:"),
+            integrations_page,
             st.Page(PAGES / "people.py", title="Workspaces & people", icon=":material/group:"),
         ],
     })
+    pending = st.session_state.pop(PENDING_CALLBACK, None)
+    if pending:
+        st.switch_page(integrations_page, query_params=pending)
 session.show_flash()
 navigation.run()

@@ -369,3 +369,29 @@ def test_google_account_reads_the_gmail_profile_and_primary_calendar() -> None:
     calendar = HttpMockSequence([({"status": "200"}, json.dumps({"id": "b@acme.com"}))])
     assert oauth.google_account("gmail", credentials, http=gmail) == "a@acme.com"
     assert oauth.google_account("google_calendar", credentials, http=calendar) == "b@acme.com"
+
+
+def test_redirect_to_a_signed_out_session_finishes_after_password_sign_in(
+    app_as, engine: Engine, seeded: Seeded, google: FakeGoogle,
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import APP, TIMEOUT_S
+    from tests.dashboard.seed import PASSWORD
+
+    at = app_as("admin@acme.com", PAGE)
+    at.button(key="google_start").click().run()
+    link = at.session_state["vectoros_google_consent_links"][(seeded.workspace_a, "gmail")]
+    state = parse_qs(urlsplit(link.url).query)["state"][0]
+
+    # Google's redirect lands in a new browser session that nobody has signed in to yet.
+    fresh = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    fresh.query_params["code"] = "4/0-auth-code"
+    fresh.query_params["state"] = state
+    fresh.run()
+    fresh.text_input(key="sign_in_email").input("admin@acme.com")
+    fresh.text_input(key="sign_in_password").input(PASSWORD)
+    fresh.button[0].click().run()
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert [(r.provider, r.account) for r in stored(engine)] == [("gmail", "sales@acme.com")]
