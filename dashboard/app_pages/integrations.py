@@ -83,8 +83,8 @@ else:
         link = links.get((principal.workspace_id, provider))
         if link is not None and link.expires_at > time.time():
             st.link_button(f"Continue to Google ({oauth_connect.PROVIDERS[provider]})", link.url, type="primary")
-            st.caption("Google opens in a new tab and returns to the Integrations page there. If that tab asks you to "
-                       "sign in to VectorOS, copy its address instead and paste it below.")
+            st.caption("Google opens in a new tab and returns to the Integrations page there (sign in again if that "
+                       "tab asks; the connection finishes right after). Or paste the address it returned to below.")
             with st.form("google_paste"):
                 pasted = st.text_input("Address Google sent you back to", key="google_pasted",
                                        placeholder=f"{oauth_connect.redirect_uri()}?state=…&code=…")
