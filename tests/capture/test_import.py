@@ -126,3 +126,21 @@ def test_capturing_one_calendar_month_leaves_the_others_captured(engine: Engine)
     report = capture_calendar_month(engine, ws, "2026-10")
     assert report.counts.unchanged == 5 and report.counts.new == 0
     assert pending_months(engine, ws, CALENDAR_FILES) == {}
+
+
+def test_every_real_calendar_file_imports_and_bad_ones_are_quarantined_by_name(engine: Engine) -> None:
+    folder = SHARED_DATA / "calendar" / "ics-robustness"
+    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".ics", ".ical", ".ifb")]
+    ws = _workspace(engine)
+    report = import_calendar_source(engine, ws, folder)
+    assert report.items == len(files) > 250
+    assert report.counts.new > 1000 and report.counts.quarantined > 0
+    names = {p.relative_to(folder).as_posix() for p in files}
+    for error in report.counts.errors:
+        assert any(name in error for name in names), error
+    with engine.connect() as conn:
+        quarantined = conn.execute(select(captured_calendar_events.c.source_locator, captured_calendar_events.c.last_error)
+                                   .where(captured_calendar_events.c.workspace_id == ws.id,
+                                          captured_calendar_events.c.status == "quarantined")).all()
+    assert quarantined and all(row.last_error for row in quarantined)
+    assert any("invalid" in row.source_locator for row in quarantined)
