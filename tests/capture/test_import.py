@@ -144,3 +144,20 @@ def test_every_real_calendar_file_imports_and_bad_ones_are_quarantined_by_name(e
                                           captured_calendar_events.c.status == "quarantined")).all()
     assert quarantined and all(row.last_error for row in quarantined)
     assert any("invalid" in row.source_locator for row in quarantined)
+
+
+def test_real_mailing_list_archive_imports_whole(engine: Engine, tmp_path: Path) -> None:
+    """usrp-users: multipart MIME, DKIM/ARC, iso-2022-jp, latin-1, windows-1252 — nothing is lost."""
+    import tarfile
+
+    with tarfile.open(SHARED_DATA / "mail" / "usrp-users" / "usrp-users-2025-2026.tar.gz") as tar:
+        tar.extractall(tmp_path / "usrp", filter="data")
+    ws = _workspace(engine)
+    report = import_mail_source(engine, ws, tmp_path / "usrp")
+    mail = [p for p in (tmp_path / "usrp").rglob("*.eml")]
+    assert len(mail) == 1088
+    assert report.counts.new == 1088  # every message stored once; non-mail files (index.csv…) are skipped or named
+    with engine.connect() as conn:
+        threaded = conn.execute(select(func.count()).select_from(captured_emails).where(
+            captured_emails.c.workspace_id == ws.id, captured_emails.c.in_reply_to.is_not(None))).scalar_one()
+    assert threaded > 500
