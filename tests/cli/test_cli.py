@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.conftest import FIXTURES
 from vectoros_pipelines.cli.main import app
+from vectoros_pipelines.storage.schema import workspaces
 
 runner = CliRunner()
 
@@ -72,3 +74,27 @@ def test_demo_end_to_end(vectoros_env: Path) -> None:
     assert sum(len(d["messages"]) for d in deals) >= 20
     assert all(d["source"] in {"email", "calendar"} for d in deals)
     assert "processed" in _ok("status", "--workspace", "demo")
+
+
+def test_status_shows_a_sync_gap_and_a_stale_account(vectoros_env: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from vectoros_pipelines.security.crypto import load_cipher
+    from vectoros_pipelines.storage.db import get_engine
+    from vectoros_pipelines.storage.integrations import connect_integration
+    from vectoros_pipelines.storage.schema import integrations, sync_logs
+
+    _ok("workspace", "create", "X", "--domain", "x.com")
+    engine = get_engine()
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        ws_id = conn.execute(select(workspaces.c.id)).scalar_one()
+        gmail = connect_integration(conn, load_cipher(), ws_id, "gmail", "ana@x.com", {"token": "t"})
+        imap = connect_integration(conn, load_cipher(), ws_id, "imap", "bo@x.com", {"password": "p"})
+        conn.execute(integrations.update().where(integrations.c.id == gmail.id).values(last_sync_at=now))
+        conn.execute(integrations.update().where(integrations.c.id == imap.id)
+                     .values(last_sync_at=now - timedelta(hours=5)))
+        conn.execute(sync_logs.insert().values(workspace_id=ws_id, integration_id=gmail.id, started_at=now,
+                                               finished_at=now, fetched=95, provider_total=100))
+    out = _ok("status", "--workspace", "x")
+    assert "gap 5" in out and "stale" in out

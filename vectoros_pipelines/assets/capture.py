@@ -5,14 +5,13 @@ current month's run also syncs connected accounts (Gmail, IMAP, Google Calendar)
 from their cursors, and checks that what the provider listed was captured.
 """
 
-import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 
 from vectoros_pipelines.capture.calendar_capture import capture_calendar_month
-from vectoros_pipelines.capture.live import LIVE_PROVIDERS, current_month, sync_live
+from vectoros_pipelines.capture.live import LIVE_PROVIDERS, current_month, stale_after, sync_live
 from vectoros_pipelines.capture.mail_capture import capture_mail_month
 from vectoros_pipelines.capture.sources import CaptureReport
 from vectoros_pipelines.connectors.sync import SyncReport
@@ -20,10 +19,6 @@ from vectoros_pipelines.partitions import MONTH_DIMENSION, WORKSPACE_DIMENSION, 
 from vectoros_pipelines.resources import Warehouse
 from vectoros_pipelines.storage.integrations import list_integrations
 from vectoros_pipelines.storage.workspaces import Workspace
-
-
-def stale_after() -> timedelta:
-    return timedelta(minutes=int(os.environ.get("VECTOROS_SYNC_STALE_MINUTES", "60")))
 
 
 def _keys(context: dg.AssetExecutionContext) -> tuple[str, str]:

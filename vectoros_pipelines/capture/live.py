@@ -8,8 +8,9 @@ seen through two routes (an mbox export and the live mailbox) is stored once.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, update
 from sqlalchemy.engine import Connection
@@ -94,3 +95,8 @@ LIVE_PROVIDERS = {"mail": ("gmail", "imap"), "calendar": ("google_calendar",)}
 
 def current_month(now: datetime | None = None) -> str:
     return partition_month(now or datetime.now(UTC))
+
+
+def stale_after() -> timedelta:
+    """A connected account not synced for this long fails its completeness check (`VECTOROS_SYNC_STALE_MINUTES`)."""
+    return timedelta(minutes=int(os.environ.get("VECTOROS_SYNC_STALE_MINUTES", "60")))

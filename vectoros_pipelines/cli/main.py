@@ -6,22 +6,27 @@ import csv
 import io
 import json
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
+from sqlalchemy.engine import Connection
 
+from vectoros_pipelines.capture.live import LIVE_PROVIDERS, stale_after
 from vectoros_pipelines.cli import capture, deals, evaluate, intelligence, privacy, users, workspace
 from vectoros_pipelines.cli import integrations as integrations_cli
 from vectoros_pipelines.cli.common import console, fail, load_workspace, user_errors
 from vectoros_pipelines.cli.demo import demo
 from vectoros_pipelines.storage.db import get_engine
 from vectoros_pipelines.storage.deals import EXPORT_FIELDS, export_deals
+from vectoros_pipelines.storage.integrations import recent_sync_logs
 from vectoros_pipelines.storage.schema import captured_calendar_events, captured_emails, integrations
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+LIVE_PROVIDER_NAMES = {p for providers in LIVE_PROVIDERS.values() for p in providers}
 
 app = typer.Typer(
     help="VectorOS: deals, health, insights and forecasts from your team's mail and calendars.",
@@ -100,6 +105,22 @@ def export_deals_cmd(
     typer.echo(buffer.getvalue(), nl=False)
 
 
+def _completeness(conn: Connection, workspace_id: int, source: Row[Any], stale_before: datetime) -> str:
+    """What the latest sync of a connected account says: a gap, a stale sync, or complete."""
+    if source.provider not in LIVE_PROVIDER_NAMES:
+        return "files"
+    logs = recent_sync_logs(conn, workspace_id, source.id, limit=1)
+    problems = []
+    if logs and logs[0].gap:
+        problems.append(f"[red]gap {logs[0].gap}[/]: listed by the provider, not captured")
+    last = source.last_sync_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    if last is None or last < stale_before:
+        problems.append(f"[yellow]stale[/]: no sync for over {int(stale_after().total_seconds() // 60)} min")
+    return "; ".join(problems) or "complete"
+
+
 @app.command("status")
 def status(
     workspace_key: str = typer.Option(..., "--workspace", "-w"),
@@ -115,11 +136,12 @@ def status(
                                          .group_by(t.c.status).order_by(t.c.status)):
                 table.add_row(name, state, str(n))
         console.print(table)
-        sources = Table("source", "account", "status", "last sync", "last error")
+        sources = Table("source", "account", "status", "last sync", "completeness", "last error")
+        stale_before = datetime.now(UTC) - stale_after()
         for s in conn.execute(select(integrations).where(integrations.c.workspace_id == ws.id)
                               .order_by(integrations.c.id)):
             sources.add_row(s.provider, s.account, s.status, str(s.last_sync_at or "never"),
-                            (s.last_error or "")[:80])
+                            _completeness(conn, ws.id, s, stale_before), (s.last_error or "")[:80])
         console.print(sources)
         quarantined = Table("kind", "item", "error", title="quarantined (replay after fixing: re-import)")
         for kind, t, key in (("email", captured_emails, captured_emails.c.source_locator),
