@@ -5,7 +5,10 @@ from vectoros_pipelines.extraction.companies import (
     best_name_for_domain,
     company_candidates,
     company_key,
+    display_name_company,
     name_fits_domain,
+    name_shares_domain,
+    signature_company,
 )
 from vectoros_pipelines.extraction.domains import is_free_mail, registrable_domain
 from vectoros_pipelines.extraction.parties import find_parties
@@ -71,3 +74,60 @@ def test_umlaut_names_fit_transliterated_domains(name: str, domain: str) -> None
 def test_legal_forms_are_kept_whole(text: str, name: str) -> None:
     assert name in [n for n, _s, _e in company_candidates(text)]
     assert company_key(name) == company_key(name.rsplit(" ", 1)[0])
+
+
+# Signature blocks and display names (invented names): the company as the customer signs, with or without
+# a legal form, in the shapes people write in English and German.
+@pytest.mark.parametrize(("text", "person", "company"), [
+    ("Sounds good.\n\nThanks,\nLena Ortiz | Head of Data | Pike & Harrow", "Lena Ortiz", "Pike & Harrow"),
+    ("Sure.\n\nBest,\nOwen Blake\nVP Operations, Tidewater Analytics", "Owen Blake", "Tidewater Analytics"),
+    ("Works for us.\n— Owen, Procurement @ Larkspur", "Owen Blake", "Larkspur"),
+    ("Best regards,\nOwen Blake\nDirector of IT at Kestrel Freight", "Owen Blake", "Kestrel Freight"),
+    ("Kind regards,\nMaria Lopez\nCFO | Harbor Point Foods\n+1 555 123 4567", "", "Harbor Point Foods"),
+    ("Cheers,\nPriya\n\nPriya Nair\nHead of Finance\nCobalt Ridge Systems\nM: +1 555 0100", "Priya Nair",
+     "Cobalt Ridge Systems"),
+    ("Thanks,\nTom Reyes\n\n--\nProcurement Manager\nBasalt Works Co.\nT: +1 555 0101", "", "Basalt Works Co."),
+    ("Anbei die Unterlagen.\n\nMit freundlichen Grüßen\nJan Vogt\nEinkauf\nFalkenau Logistik GmbH\nTel. +49 30 1234567",
+     "", "Falkenau Logistik GmbH"),
+    ("Passt gut.\n\nViele Grüße\nSabine\n\n___\nSabine Roth\nLeiterin Beschaffung | Moorbach Spedition\nTel. +49 40 55555",
+     "Sabine Roth", "Moorbach Spedition"),
+    ("Beste Grüße\nKlaus Berger\n\n--\nBereichsleiter Logistik\nHolmfeld Transporte", "Klaus Berger", "Holmfeld Transporte"),
+])
+def test_company_from_signature_block(text: str, person: str, company: str) -> None:
+    assert signature_company(text, person) == company
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("Cheers,\nJane", "Jane Doe"),
+    ("Let me know.\nThanks\nJane Doe\nHead of Data", "Jane Doe"),
+    ("Best,\nTom\n\nSent from my iPhone", "Tom Hill"),
+    ("We met at the conference in Berlin, see you there.\nBest,\nTom", "Tom Hill"),
+    ("Thanks,\nCamille\n\nCamille Roux\nHead of Finance", "Camille Roux"),
+    ("Mit freundlichen Grüßen\nJan Vogt\nEinkauf", ""),
+])
+def test_signatures_without_a_company_give_none(text: str, person: str) -> None:
+    assert signature_company(text, person) is None
+
+
+@pytest.mark.parametrize(("display", "company"), [
+    ("Jane Doe (Larkspur Corp)", "Larkspur Corp"),
+    ("Larkspur Corp Billing", "Larkspur Corp"),
+    ("Jane Doe | Larkspur", "Larkspur"),
+    ("Falkenau Logistik Einkauf", "Falkenau Logistik"),
+    ("Jane Doe", None),
+    ("Jane Doe (Sales)", None),
+])
+def test_company_from_display_name(display: str, company: str | None) -> None:
+    assert display_name_company(display) == company
+
+
+@pytest.mark.parametrize(("name", "domain", "fits"), [
+    ("Pike & Harrow", "pikeharrow.com", True),
+    ("Tidewater Analytics", "tidewater.io", True),
+    ("Falkenau Logistik GmbH", "falkenau-log.de", True),
+    ("Grün Spedition", "gruen-spedition.de", True),
+    ("Head of Data", "acme.com", False),
+    ("Harbor Point Foods", "quarrylane.com", False),
+])
+def test_signed_names_that_share_the_domain(name: str, domain: str, fits: bool) -> None:
+    assert name_shares_domain(name, domain) is fits

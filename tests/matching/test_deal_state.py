@@ -68,3 +68,15 @@ def test_legal_name_without_domain_fit_beats_domain_label() -> None:
     results = [deal_result("Rf-law", "rf-law.com"), deal_result("Rowan & Finch LLP", "rf-law.com"),
                deal_result("Rowan & Finch LLP", "rf-law.com")]
     assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "Rowan & Finch LLP"
+
+
+def test_signed_name_unlike_the_domain_needs_repeating() -> None:
+    once = [deal_result("Tbx", "tbx.net"), deal_result("Pike Harbour", "tbx.net"), deal_result("Tbx", "tbx.net")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(once)]).company == "Tbx"
+    twice = once + [deal_result("Pike Harbour", "tbx.net")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(twice)]).company == "Pike Harbour"
+
+
+def test_signed_name_sharing_the_domain_beats_its_label_at_once() -> None:
+    results = [deal_result("Vantorlabs", "vantorlabs.com")] * 3 + [deal_result("Vantor Labs", "vantorlabs.com")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "Vantor Labs"

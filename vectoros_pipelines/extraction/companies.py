@@ -135,3 +135,211 @@ def _sub_runs(name: str, start: int) -> list[tuple[str, int]]:
         offset = words[i].start()
         runs.append((name[offset:], start + offset))
     return runs
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Signature blocks and display names: the customer's company as people sign with it, suffix or not.
+
+# Words of a job title or department (en/de). A line made of these is a title, not a company.
+_TITLE_WORDS = frozenset("""
+head vp svp evp avp vice president director manager lead leader chief officer ceo cfo cto coo cio cmo cro cpo cso
+founder co-founder cofounder owner principal engineer engineering analyst specialist coordinator buyer
+procurement purchasing operations ops sales marketing finance financial it data account accounts executive
+controller controlling administrator admin consultant associate assistant senior junior sr sr. jr staff
+strategic strategy business development bizdev product project program programme supply chain logistics
+category commercial technical technology infrastructure security platform revenue customer success partnerships
+partner general counsel legal hr people talent office team of and & for the - – global regional national
+managing interim acting deputy senior-manager architect scientist treasurer secretary
+einkauf einkäufer einkäuferin leiter leiterin leitung geschäftsführer geschäftsführerin geschäftsführung
+vertrieb vertriebsleiter vertriebsleiterin abteilungsleiter abteilungsleiterin teamleiter teamleiterin
+prokurist prokuristin technik technischer technische kaufmännischer kaufmännische beschaffung
+bereichsleiter bereichsleiterin referent referentin sachbearbeiter sachbearbeiterin assistenz
+buchhaltung finanzen it-leiter it-leiterin projektleiter projektleiterin inhaber inhaberin vorstand
+strategischer strategische operativer operative und der für des
+""".split())  # noqa: SIM905 -- a word list reads better as text
+_CONNECTORS = frozenset({"&", "and", "und", "of", "for", "für", "the", "de", "der", "la", "-", "–", "+"})
+# Sign-offs that start a signature block.
+_CLOSING = re.compile(
+    r"^(?:best|kind|warm|warmest|many thanks|thanks|thank you|thx|cheers|regards|best regards|kind regards|"
+    r"sincerely|yours|all the best|talk soon|mit freundlichen grüßen|mit freundlichen gruessen|freundliche grüße|"
+    r"viele grüße|beste grüße|liebe grüße|herzliche grüße|schöne grüße|grüße|gruß|mfg|vg|lg|bg|danke|vielen dank)"
+    r"\b[^\n]{0,30}$",
+    re.IGNORECASE,
+)
+# Display-name tails that name a team, not a person: "Acme Corp Billing", "Steinbrück Einkauf".
+_TEAM_TAIL = re.compile(
+    r"\s+(?:billing|accounts(?: payable| receivable)?|accounting|sales|support|procurement|purchasing|team|"
+    r"finance|operations|ops|orders|info|hr|legal|einkauf|buchhaltung|vertrieb|beschaffung|service|kundenservice)$",
+    re.IGNORECASE,
+)
+_NOT_COMPANY = re.compile(
+    r"@|https?:|www\.|\d{3}|:|\b(?:street|st\.|road|avenue|suite|floor|straße|strasse|str\.|platz|weg|"
+    r"tel|phone|mobile|fax|mobil|email|e-mail|linkedin|sent from|gesendet|confidential|vertraulich)\b",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,/]+", text.strip()) if w]
+
+
+def is_title_line(text: str) -> bool:
+    """"Head of Data", "VP Operations", "Einkauf", "Leiterin Beschaffung": a job title or department."""
+    words = [w.lower().strip(".()") for w in _words(text)]
+    if not words:
+        return False
+    content = [w for w in words if w not in _CONNECTORS]
+    return bool(content) and (words[0] in _TITLE_WORDS and words[0] not in _CONNECTORS or
+                              all(w in _TITLE_WORDS for w in content))
+
+
+def looks_like_company(text: str) -> bool:
+    """A short run of capitalised words (connectors and legal forms allowed): could be an organisation's name."""
+    text = text.strip()
+    if not (2 <= len(text) <= 60) or _NOT_COMPANY.search(text) or _CLOSING.match(text) or is_title_line(text):
+        return False
+    if _LEGAL_TAIL.search(text) or re.search(LEGAL_FORM_PATTERN + r"$", text):
+        return bool(re.match(r"[A-ZÄÖÜ0-9]", text))
+    words = text.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    for w in words:
+        if w.lower() in _CONNECTORS:
+            continue
+        if not re.match(r"^[A-ZÄÖÜ0-9][\w&'’.+-]*$", w):
+            return False
+    if text.endswith("."):
+        return words[-1].lower() in _LEGAL_FORMS and len(words) >= 2
+    return not text.endswith(("!", "?"))
+
+
+def _same_person(line: str, person: str) -> bool:
+    """Is this line the signer's name ("Jane Doe", "Jane", "— Jane")?"""
+    line_key = company_key(line.strip(" -–—~*_"))
+    person_key = company_key(person)
+    if not line_key or not person_key:
+        return False
+    return line_key == person_key or line_key == person_key.split()[0] or person_key.startswith(line_key + " ")
+
+
+def _looks_like_person(line: str) -> bool:
+    words = line.strip(" -–—~*_").split()
+    return 1 <= len(words) <= 4 and all(re.match(r"^[A-ZÄÖÜ][\w'’.-]*$", w) for w in words) \
+        and not is_title_line(line)
+
+
+_AT_COMPANY = re.compile(r"(?:\s@\s*|\s+at\s+|\s+bei\s+)(?P<name>[A-ZÄÖÜ0-9][^@,|]{1,58})$")
+
+
+def _from_line(line: str, person: str) -> str | None:
+    """A company named on one signature line: "Jane Doe | Head of Data | Rowan & Finch",
+    "VP Operations, Quarry Lane Software", "— Jane, Procurement @ Acme"."""
+    line = line.strip().strip("-–—~*_ ").strip()
+    parts = [p.strip() for p in re.split(r"\s*[|•·]\s*|\s+[–—]\s+", line) if p.strip()]
+    if len(parts) >= 2:
+        signed = any(is_title_line(p) or (person and _same_person(p, person)) for p in parts)
+        if signed:
+            for part in reversed(parts):
+                at = _AT_COMPANY.search(" " + part)
+                if at and looks_like_company(at.group("name")):
+                    return at.group("name").strip()
+                if looks_like_company(part) and not (person and _same_person(part, person)) \
+                        and not _looks_like_person_only(part, parts, person):
+                    return part
+        return None
+    at = _AT_COMPANY.search(line)
+    if at:
+        before = line[:at.start()].strip(" ,")
+        last_piece = before.split(",")[-1].strip()
+        if (is_title_line(last_piece) or (person and _same_person(before, person))) and looks_like_company(at.group("name")):
+            return at.group("name").strip()
+    if "," in line:
+        head, _, tail = line.rpartition(",")
+        head_last = head.split(",")[-1].strip()
+        if is_title_line(head_last) and looks_like_company(tail):
+            return tail.strip()
+    return None
+
+
+def _looks_like_person_only(part: str, parts: list[str], person: str) -> bool:
+    """The first part of "Jane Doe | Head of Data | …" is the person even when we don't know their name."""
+    return part == parts[0] and not person and _looks_like_person(part) and len(parts) >= 3
+
+
+def signature_companies(text: str, person: str = "") -> list[str]:
+    """Companies a sender signs with, from the end of their own text (not the quoted history), best first.
+
+    `person` is the signer's display name when known; it anchors stacked blocks
+    ("Jan Müller\nEinkauf\nSteinbrück Logistik GmbH").
+    """
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip().strip("-_=*~– ")][-12:]
+    found: list[str] = []
+    # single-line forms, the lowest (the signature) first
+    for line in reversed(lines):
+        name = _from_line(line, person)
+        if name and name not in found:
+            found.append(name)
+    # stacked: a sign-off, the signer's name or a title line, then (after names and titles) the company
+    for i, line in enumerate(lines):
+        closing = bool(_CLOSING.match(line))
+        named = bool(person) and _same_person(line, person)
+        if not (closing or named or is_title_line(line)):
+            continue
+        first_names = {company_key(line).split()[0]} if named and company_key(line) else set()
+        titles = int(is_title_line(line))
+        for nxt in lines[i + 1:i + 5]:
+            if is_title_line(nxt):
+                titles += 1
+                continue
+            key = company_key(nxt)
+            if (person and _same_person(nxt, person)) or (key and key.split()[0] in first_names):
+                continue
+            if closing and not first_names and _looks_like_person(nxt) and len(nxt.split()) <= 3 and \
+                    not _LEGAL_TAIL.search(nxt):
+                first_names.add(key.split()[0] if key else "")
+                continue
+            if looks_like_company(nxt) and (titles or first_names or _LEGAL_TAIL.search(nxt)) and nxt not in found:
+                found.append(nxt)
+            break
+    return found
+
+
+def signature_company(text: str, person: str = "") -> str | None:
+    names = signature_companies(text, person)
+    return names[0] if names else None
+
+
+def display_name_company(display: str) -> str | None:
+    """"Jane Doe (Acme Corp)" → "Acme Corp"; "Acme Corp Billing" → "Acme Corp"; "Jane | Acme" → "Acme"."""
+    display = display.strip().strip('"')
+    m = re.search(r"\((?P<name>[^()]{2,60})\)\s*$", display) or re.search(r"\s[|@–—]\s*(?P<name>[^|@–—]{2,60})$", display) \
+        or re.search(r"\s(?:at|bei|from|von)\s+(?P<name>[A-ZÄÖÜ][^()]{1,58})$", display)
+    if m:
+        name = m.group("name").strip()
+        return name if looks_like_company(name) and not is_title_line(name) else None
+    m = _TEAM_TAIL.search(display)
+    if m and display[:m.start()].strip():
+        name = display[:m.start()].strip()
+        return name if looks_like_company(name) else None
+    return None
+
+
+def name_shares_domain(name: str, domain: str) -> bool:
+    """Looser than `name_fits_domain`: a word of the name (≥ 4 letters) is in the domain label, or the label
+    begins with the name's first word's first 4 letters ("Rowan & Finch" ↔ rowanfinch, "Vireo Labs" ↔ vireo)."""
+    if name_fits_domain(name, domain):
+        return True
+    label = re.sub(r"[^a-z0-9]", "", domain_label(domain))
+    if len(label) < 3:
+        return False
+    for key in _key_variants(name):
+        words = [w for w in key.split() if w not in _CONNECTORS]
+        if not words:
+            continue
+        if any(len(w) >= 4 and w in label for w in words):
+            return True
+        if len(words[0]) >= 4 and label.startswith(words[0][:4]):
+            return True
+        if len(label) >= 4 and label in "".join(words):
+            return True
+    return False

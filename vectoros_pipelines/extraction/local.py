@@ -8,6 +8,13 @@ from pathlib import Path
 from vectoros_pipelines.calendars.event import ParsedEvent
 from vectoros_pipelines.extraction import classifier as clf
 from vectoros_pipelines.extraction.base import WorkspaceContext
+from vectoros_pipelines.extraction.companies import (
+    company_key,
+    display_name_company,
+    name_from_domain,
+    name_shares_domain,
+    signature_companies,
+)
 from vectoros_pipelines.extraction.event_rules import event_confidence
 from vectoros_pipelines.extraction.fields import extract_fields, party_fields
 from vectoros_pipelines.extraction.grounding import email_sources, event_sources, ground_result
@@ -30,6 +37,40 @@ def _catalogue(context: WorkspaceContext) -> tuple[str, ...]:
     """Product names the workspace sells, from `extra["products"]` ("Enterprise plan; Pro plan")."""
     raw = context.extra.get("products", "")
     return tuple(p.strip() for p in raw.replace("\n", ";").split(";") if p.strip())
+
+
+def _signed_company(view: MessageView, current: str | None) -> str | None:
+    """The name the customer signs with or shows in their display name, preferred over a domain label.
+
+    A signed name that fits the mail domain beats the label and shorter spellings; one that does not fit
+    only replaces a bare domain label (the deal keeps it when the party signs so repeatedly).
+    """
+    contact = view.parties.contact
+    person = contact.name if contact and contact.name else ""
+    found: list[str | None] = []
+    if view.parties.direction == "inbound":  # in our own mail the signature is ours
+        found += signature_companies(view.text, person)
+    if person:
+        found.append(display_name_company(person))
+    domain = view.parties.company_domain
+    if domain is not None:  # names that fit the mail domain first
+        found.sort(key=lambda name: not (name and name_shares_domain(name, domain)))
+    current_key = company_key(current) if current else ""
+    derived = not current or (domain is not None and current_key == company_key(name_from_domain(domain)))
+    for name in found:
+        if not name or not company_key(name):
+            continue
+        key = company_key(name)
+        if domain is None:
+            if current is None:
+                return name
+            continue
+        if name_shares_domain(name, domain):
+            if derived or key.startswith(current_key + " ") or not name_shares_domain(current or "", domain):
+                return name
+        elif derived:
+            return name
+    return current
 
 
 class LocalExtractor:
@@ -77,6 +118,8 @@ class LocalExtractor:
         self, view: MessageView, confidence: float, reasons: list[str], sources: dict[str, str], catalogue: tuple[str, ...]
     ) -> ExtractionResult:
         fields = extract_fields(view, catalogue) if confidence >= FIELDS_FLOOR else party_fields(view)
+        if view.parties.contact is not None:  # cheap: the last lines and the display name
+            fields.company = _signed_company(view, fields.company)
         result = ExtractionResult(
             is_deal_related=confidence >= self.deal_threshold,
             confidence=round(confidence, 4),

@@ -8,13 +8,19 @@ knows which message set it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from vectoros_pipelines.extraction.companies import company_key, name_fits_domain, name_from_domain
+from vectoros_pipelines.extraction.companies import (
+    LEGAL_FORM_PATTERN,
+    company_key,
+    name_from_domain,
+    name_shares_domain,
+)
 from vectoros_pipelines.extraction.domains import (
     address_domain,
     is_free_mail,
@@ -179,6 +185,9 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     return out
 
 
+_LEGAL_FORM_END = re.compile(r"(?:^|\s)" + LEGAL_FORM_PATTERN + r"$")
+
+
 def _company_choice(
     companies: Sequence[tuple[str, SourceRef]], domain: str | None, names_by_key: Mapping[str, Counter[str]]
 ) -> tuple[str, SourceRef] | None:
@@ -194,7 +203,17 @@ def _company_choice(
     written = [(key, ref) for key, ref in companies if not _domain_derived(key, domain)] or list(companies)
     if domain:
         fitting = [(key, ref) for key, ref in written
-                   if any(name_fits_domain(name, domain) for name in names_by_key.get(key, ())) or name_fits_domain(key, domain)]
+                   if any(name_shares_domain(name, domain) for name in names_by_key.get(key, ()))
+                   or name_shares_domain(key, domain)]
+        if not fitting:
+            # A name that shares nothing with the mail domain (a signature, a display name) is believed
+            # when the party writes it more than once or it carries a legal form; a single one may be a
+            # misread signature line, and the domain's own label is the safer name.
+            counts = Counter(key for key, _ in written)
+            fitting = [(key, ref) for key, ref in written if counts[key] >= 2 or any(
+                _LEGAL_FORM_END.search(name) for name in names_by_key.get(key, ()))]
+            if not fitting:
+                fitting = [(key, ref) for key, ref in companies if _domain_derived(key, domain)]
         written = fitting or written
     return _most_written(written)
 
