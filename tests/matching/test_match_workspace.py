@@ -244,3 +244,50 @@ def test_a_quiet_deal_revived_about_another_product_is_a_new_deal(engine: Engine
     first, upgrade = deal_of(engine, ws, "q1"), deal_of(engine, ws, "q3")
     assert upgrade not in (None, first)
     assert deal_of(engine, ws, "q2") == upgrade  # the opening message joins its thread's deal
+
+
+def test_new_deal_adopts_only_earlier_mail_that_reads_as_deal_talk(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        # The contact's earlier mail: another matter, lunch — no deal signal, own threads and subjects.
+        Mail("u1", "ellen@larkspur-law.com", ["rep@seller.io"], "Escrow paperwork for the building", 0, not_deal(0.02)),
+        Mail("u2", "ellen@larkspur-law.com", ["rep@seller.io"], "Lunch on Friday?", 3, not_deal(0.01)),
+        # Earlier mail that does read as deal talk (a weak classifier score, an amount) is the deal's prelude.
+        Mail("p1", "ellen@larkspur-law.com", ["rep@seller.io"], "Seats for our litigation team", 5,
+             deal_result(None, "larkspur-law.com", "ellen@larkspur-law.com", amount=40_000, confidence=0.4)),
+        Mail("d1", "ellen@larkspur-law.com", ["rep@seller.io"], "Larkspur order form", 10,
+             deal_result("Larkspur Law", "larkspur-law.com", "ellen@larkspur-law.com", amount=42_000,
+                         stage="negotiation")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    [deal] = _live_deals(engine, ws.id)
+    assert deal_of(engine, ws, "d1") == deal_of(engine, ws, "p1") == deal.id
+    assert deal_of(engine, ws, "u1") is None and deal_of(engine, ws, "u2") is None
+
+
+def test_a_contacts_unrelated_mail_does_not_pile_into_a_thin_deal(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    mails = [Mail("d1", "ellen@larkspur-law.com", ["rep@seller.io"], "Larkspur order form", 0,
+                  deal_result("Larkspur Law", "larkspur-law.com", "ellen@larkspur-law.com", amount=42_000))]
+    # A thread of the deal the classifier does not recognise, then weeks of unrelated correspondence.
+    mails += [Mail(f"r{i}", "ellen@larkspur-law.com", ["rep@seller.io"], "Re: Larkspur order form", 1 + i,
+                   not_deal(0.05), in_reply_to="d1", references=["d1"]) for i in range(2)]
+    mails += [Mail(f"x{i}", "ellen@larkspur-law.com", ["rep@seller.io"], f"Matter {i} filing", 5 + i, not_deal(0.01))
+              for i in range(6)]
+    store_mail(engine, ws, mails)
+    match_workspace(engine, ws, index=None, embedder=None)
+    [deal] = _live_deals(engine, ws.id)
+    assert {deal_of(engine, ws, k) for k in ("d1", "r0", "r1")} == {deal.id}
+    assert all(deal_of(engine, ws, f"x{i}") is None for i in range(6))
+
+
+def test_a_contacts_short_note_joins_a_deal_that_is_mostly_deal_talk(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail(f"d{i}", "ellen@larkspur-law.com", ["rep@seller.io"], f"Larkspur rollout step {i}", i,
+             deal_result("Larkspur Law", "larkspur-law.com", "ellen@larkspur-law.com", amount=42_000))
+        for i in range(3)
+    ] + [Mail("n1", "ellen@larkspur-law.com", ["rep@seller.io"], "We're official!", 5, not_deal(0.05))])
+    match_workspace(engine, ws, index=None, embedder=None)
+    [deal] = _live_deals(engine, ws.id)
+    assert deal_of(engine, ws, "n1") == deal.id

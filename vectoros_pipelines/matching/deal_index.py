@@ -16,7 +16,7 @@ from datetime import datetime
 from vectoros_pipelines.extraction.domains import domain_label
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_state import DealFields
-from vectoros_pipelines.matching.evidence import MessageFacts, as_utc
+from vectoros_pipelines.matching.evidence import MessageFacts, as_utc, shows_deal_signal
 from vectoros_pipelines.matching.products import merge_items
 
 
@@ -39,6 +39,7 @@ class DealProfile:
     last_activity_at: datetime | None = None
     value: float | None = None
     messages: int = 0
+    signal_messages: int = 0  # linked messages that themselves read as deal talk (`shows_deal_signal`)
 
     @property
     def is_closed(self) -> bool:
@@ -102,6 +103,7 @@ class DealIndex:
         """Makes a linked message's thread keys, people and subject point at its deal."""
         profile = self.profiles.setdefault(deal_id, DealProfile(id=deal_id))
         profile.messages += 1
+        profile.signal_messages += int(shows_deal_signal(facts))
         for key in facts.own_keys:
             self.by_thread[key] = deal_id
         for email in facts.external_emails:
@@ -134,6 +136,7 @@ class DealIndex:
             winner.contacts |= loser.contacts
             winner.domains |= loser.domains
             winner.messages += loser.messages
+            winner.signal_messages += loser.signal_messages
 
     def _index_name(self, key: str) -> None:
         words = key.split()

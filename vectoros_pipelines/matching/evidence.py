@@ -163,3 +163,19 @@ def facts_from_event_row(row: Mapping[Any, Any], parties: WorkspaceParties) -> M
         extraction=_extraction(row.get("extracted_data"), row.get("confidence"), row.get("is_deal_related")),
         deal_id=row.get("deal_id"),
     )
+
+
+# A message the classifier scores below this, with no stage, outcome or amount of its own, shows no deal
+# signal: it joins a deal through its thread or subject, not merely because its sender is on a deal.
+SIGNAL_FLOOR = 0.2
+_BUYER_SIDE = "we are the buyer"
+
+
+def shows_deal_signal(facts: MessageFacts) -> bool:
+    """Does the message itself look like deal talk (not just mail from a person who is on a deal)?"""
+    x = facts.extraction
+    if any(reason.startswith(_BUYER_SIDE) for reason in x.reasons):
+        return False
+    if facts.ref.kind == "event":  # a meeting with a deal's people is deal activity
+        return True
+    return x.confidence >= SIGNAL_FLOOR or bool(x.stage_hint or x.outcome or x.amount)

@@ -17,7 +17,7 @@ from typing import Literal
 from vectoros_pipelines.extraction.result import STAGES
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_index import DealIndex, DealProfile
-from vectoros_pipelines.matching.evidence import MessageFacts
+from vectoros_pipelines.matching.evidence import MessageFacts, shows_deal_signal
 from vectoros_pipelines.matching.products import products_compatible, products_contained
 
 THREAD = 1.0
@@ -262,6 +262,15 @@ def can_create(facts: MessageFacts, policy: MatchPolicy) -> bool:
 
 
 _BUYER_SIDE = "we are the buyer"
+_CONVERSATION = frozenset({"thread", "subject+participant", "subject (internal)"})
+
+
+def _mostly_deal_talk(deal: DealProfile) -> bool:
+    return deal.signal_messages > 2 * (deal.messages - deal.signal_messages)
+
+
+def same_conversation(candidate: Candidate) -> bool:
+    return bool(_CONVERSATION.intersection(candidate.reasons))
 
 
 def required_score(facts: MessageFacts, policy: MatchPolicy) -> float:
@@ -279,7 +288,11 @@ def required_score(facts: MessageFacts, policy: MatchPolicy) -> float:
 def decide(facts: MessageFacts, candidates: dict[int, Candidate], index: DealIndex,
            policy: MatchPolicy) -> Decision:
     best = best_candidate(candidates, index)
-    if best is not None and best.score >= required_score(facts, policy):
+    if best is not None and best.score >= required_score(facts, policy) and (
+            shows_deal_signal(facts) or same_conversation(best) or _mostly_deal_talk(index.profiles[best.deal_id])):
+        # A contact's mail that shows no deal signal joins by contact only while the deal's own mail is
+        # mostly deal talk: a lawyer or a colleague who writes about everything does not turn a deal into
+        # a catch-all for their correspondence.
         return Decision("link", best.deal_id, best.score, tuple(best.reasons))
     if can_create(facts, policy):
         return Decision("create", None, facts.extraction.confidence, ("new deal",))

@@ -36,6 +36,7 @@ from vectoros_pipelines.matching.linker import (
     is_distinctive_subject,
     primary_contact,
     semantic_candidates,
+    shows_deal_signal,
 )
 from vectoros_pipelines.matching.products import product_items
 from vectoros_pipelines.storage import deal_writes
@@ -215,9 +216,12 @@ class _Session:
         todo = [facts]
         contact = primary_contact(facts)
         if adopt_contact_mail and contact:
+            # Only mail that itself shows deal signals, or shares the new deal's subject: the contact's
+            # other correspondence (another matter, lunch, a newsletter) is not swept into the deal.
             todo += [m for m in self.skipped_by_contact.get(contact, [])
                      if timedelta(0) <= facts.occurred_at - m.occurred_at <= CONTACT_LOOKBACK
-                     and m.ref not in self.backfilled]
+                     and m.ref not in self.backfilled
+                     and (shows_deal_signal(m) or self._shares_deal_subject(deal_id, m))]
             for m in todo[1:]:
                 self.backfilled.add(m.ref)
                 self.link(conn, deal_id, m)
@@ -229,6 +233,10 @@ class _Session:
                 self.backfilled.add(other.ref)
                 self.link(conn, deal_id, other)
                 todo.append(other)
+
+    def _shares_deal_subject(self, deal_id: int, facts: MessageFacts) -> bool:
+        return is_distinctive_subject(facts.subject_key) and any(
+            entry.deal_id == deal_id for entry in self.index.subject_deals(facts.subject_key))
 
     def _thread_mates(self, conn: Connection, facts: MessageFacts) -> list[MessageFacts]:
         keys = (*facts.own_keys, *facts.thread_refs)
