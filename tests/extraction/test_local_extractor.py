@@ -1,5 +1,7 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.extraction.conftest import US
 from vectoros_pipelines.calendars.event import ParsedEvent
 from vectoros_pipelines.extraction.classifier import MODEL_VERSION
@@ -72,3 +74,42 @@ def test_events(extractor) -> None:
     one_on_one = extractor.extract_event(_event("Maria / Jake 1:1", ["jake@brightline.io"]), US)
     all_hands = extractor.extract_event(_event("All-hands", ["all@brightline.io"]), US)
     assert not one_on_one.is_deal_related and not all_hands.is_deal_related
+
+
+@pytest.mark.parametrize(("sender", "to", "subject", "body"), [
+    ("Rita Moss <rita@packright-supplies.com>", "maria@brightline.io", "Quotation Q-2231",
+     "Hi Maria,\n\nPlease find attached our quotation for 400 shipping boxes: $3,200 including delivery. "
+     "Happy to confirm the order as soon as you reply.\n\nRita"),
+    ("Owen <owen@officeflow.com>", "maria@brightline.io", "Chairs for the new office",
+     "Maria, we are pleased to offer you 30 ergonomic chairs at $240 each, a total of $7,200, with a 5-year "
+     "warranty. Let me know and we'll ship next week."),
+    ("Henrik Vogt <h.vogt@druckhaus-vogt.de>", "maria@brightline.io", "Ihre Anfrage Visitenkarten",
+     "Guten Tag Frau Lopez,\n\nanbei erhalten Sie unser Angebot über 2.000 Visitenkarten zu 480 € netto. "
+     "Wir freuen uns auf Ihren Auftrag.\n\nMit freundlichen Grüßen\nHenrik Vogt"),
+    ("maria@brightline.io", "Rita Moss <rita@packright-supplies.com>", "Boxes",
+     "Hi Rita, could you send us a quote for 400 shipping boxes? We need them by June 15.\n\nMaria"),
+])
+def test_a_price_offered_to_us_never_creates_a_deal(extractor, mail, sender, to, subject, body) -> None:
+    result = extractor.extract_email(mail(sender, to, subject, body), US)
+    assert result.confidence <= 0.3 and any(r.startswith("we are the buyer") for r in result.reasons)
+
+
+def test_a_customer_asking_us_for_a_quote_is_still_a_deal(extractor, mail) -> None:
+    email = mail("Tom Becker <tom.becker@halvorsenfoods.com>", "Maria Lopez <maria@brightline.io>", "Quote please",
+                 "Hi Maria,\n\nCould you send us a quote for 60 users on the Enterprise plan? Your quote from "
+                 "March was $48,000; our budget is about the same.\n\nTom Becker\nHead of Operations, Halvorsen Foods Inc.")
+    result = extractor.extract_email(email, US)
+    assert not any(r.startswith("we are the buyer") for r in result.reasons)
+
+
+def test_company_from_a_signature_without_legal_form(extractor, mail) -> None:
+    email = mail("Lena Ortiz <lena@pikeharrow.com>", "maria@brightline.io", "Seats for the data team",
+                 "Hi Maria,\n\nWe'd like pricing for 40 seats; budget is around $30,000.\n\nThanks,\n"
+                 "Lena Ortiz | Head of Data | Pike & Harrow")
+    assert extractor.extract_email(email, US).company == "Pike & Harrow"
+
+
+def test_our_own_signature_is_never_the_customer(extractor, mail) -> None:
+    email = mail("Maria Lopez <maria@brightline.io>", "Lena Ortiz <lena@pikeharrow.com>", "Pricing",
+                 "Hi Lena,\n\n40 seats come to $30,000 per year.\n\nBest,\nMaria Lopez\nAccount Executive, Brightline Analytics")
+    assert extractor.extract_email(email, US).company != "Brightline Analytics"

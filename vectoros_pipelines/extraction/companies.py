@@ -149,7 +149,8 @@ controller controlling administrator admin consultant associate assistant senior
 strategic strategy business development bizdev product project program programme supply chain logistics
 category commercial technical technology infrastructure security platform revenue customer success partnerships
 partner general counsel legal hr people talent office team of and & for the - – global regional national
-managing interim acting deputy senior-manager architect scientist treasurer secretary
+managing interim acting deputy senior-manager architect scientist treasurer secretary editor
+publisher trader attorney paralegal vice-president
 einkauf einkäufer einkäuferin leiter leiterin leitung geschäftsführer geschäftsführerin geschäftsführung
 vertrieb vertriebsleiter vertriebsleiterin abteilungsleiter abteilungsleiterin teamleiter teamleiterin
 prokurist prokuristin technik technischer technische kaufmännischer kaufmännische beschaffung
@@ -189,8 +190,14 @@ def is_title_line(text: str) -> bool:
     if not words:
         return False
     content = [w for w in words if w not in _CONNECTORS]
-    return bool(content) and (words[0] in _TITLE_WORDS and words[0] not in _CONNECTORS or
-                              all(w in _TITLE_WORDS for w in content))
+    return bool(content) and (_title_word(words[0]) and words[0] not in _CONNECTORS or
+                              all(_title_word(w) for w in content))
+
+
+def _title_word(word: str) -> bool:
+    """"director", or a hyphenated title ("editor-in-chief", "co-founder")."""
+    return word in _TITLE_WORDS or ("-" in word and all(
+        part in _TITLE_WORDS or part in ("in", "co", "at") for part in word.split("-") if part))
 
 
 def looks_like_company(text: str) -> bool:

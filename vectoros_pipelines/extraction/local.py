@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,13 +34,50 @@ _BUYER_CAP = 0.3
 FIELDS_FLOOR = 0.2
 
 
+# The external sender offers or quotes a price to us, or we ask a vendor for one: either way the
+# workspace is the buyer, and such mail never starts a sales deal (it may still follow a deal's thread).
+_QUOTE_NOUN = r"(?:quote|quotation|price ?list|pricing|rate card|estimate|offer|proposal)"
+_VENDOR_OFFERS_TO_US = re.compile(
+    r"\b(?:please find|attached (?:is|please find)|enclosed (?:is|please find)|here is|here's|i've attached|"
+    r"we've attached|we have attached|i am attaching|we are attaching)\s+(?:our|my)\s+(?:updated |revised |new )?"
+    + _QUOTE_NOUN + r"\b"
+    r"|\bour (?:quote|quotation|price ?list|rate card|estimate)\b"
+    r"|\bwe (?:are|would be) (?:pleased|happy|delighted) to (?:offer you|quote|provide you with (?:a|our) "
+    + _QUOTE_NOUN + r")"
+    r"|\b(?:special|exclusive|limited[- ]time|introductory) (?:offer|pricing|discount|rate)\b"
+    r"|\b(?:anbei|beigefügt|im anhang)\b[^.\n]{0,30}\b(?:unser|unsere|unseren)\s+(?:angebot|preisliste|kostenvoranschlag)\b"
+    r"|\bunser(?:e)? (?:angebot|preisliste|kostenvoranschlag)\b|\bwir bieten ihnen\b|\bsonderangebot\b",
+    re.IGNORECASE,
+)
+_WE_ASK_A_VENDOR = re.compile(
+    r"\b(?:send|give|provide) (?:us|me) (?:a|an|your|an updated|your best) (?:quote|quotation|price|pricing|estimate)\b"
+    r"|\brequest for (?:quotation|quote)\b|\bplease quote\b|\bwe would like to (?:order|purchase|buy)\b"
+    r"|\b(?:bitte )?senden sie uns (?:ein|ihr) angebot\b|\bangebotsanfrage\b|\bwir möchten (?:bestellen|kaufen)\b",
+    re.IGNORECASE,
+)
+
+
+def _buyer_quote(view: MessageView) -> str | None:
+    """"Please find attached our quotation" from an outsider, or "please send us a quote" from us."""
+    pattern = {"inbound": _VENDOR_OFFERS_TO_US, "outbound": _WE_ASK_A_VENDOR}.get(view.parties.direction)
+    m = pattern.search(view.text) if pattern is not None else None
+    return m.group(0).lower() if m else None
+
+
 def _catalogue(context: WorkspaceContext) -> tuple[str, ...]:
     """Product names the workspace sells, from `extra["products"]` ("Enterprise plan; Pro plan")."""
     raw = context.extra.get("products", "")
     return tuple(p.strip() for p in raw.replace("\n", ";").split(";") if p.strip())
 
 
-def _signed_company(view: MessageView, current: str | None) -> str | None:
+def _is_us(name: str, context: WorkspaceContext) -> bool:
+    key = company_key(name)
+    own = company_key(context.name) if context.name else ""
+    return bool(own and (key == own or key.startswith(own + " "))) or any(
+        name_shares_domain(name, domain) for domain in context.domains)
+
+
+def _signed_company(view: MessageView, current: str | None, context: WorkspaceContext) -> str | None:
     """The name the customer signs with or shows in their display name, preferred over a domain label.
 
     A signed name that fits the mail domain beats the label and shorter spellings; one that does not fit
@@ -58,7 +96,7 @@ def _signed_company(view: MessageView, current: str | None) -> str | None:
     current_key = company_key(current) if current else ""
     derived = not current or (domain is not None and current_key == company_key(name_from_domain(domain)))
     for name in found:
-        if not name or not company_key(name):
+        if not name or not company_key(name) or _is_us(name, context):
             continue
         key = company_key(name)
         if domain is None:
@@ -93,13 +131,13 @@ class LocalExtractor:
         results = []
         for email, view, probability in zip(emails, views, probabilities, strict=True):
             confidence, reasons = self._adjust(view, float(probability))
-            results.append(self._result(view, confidence, reasons, email_sources(email), catalogue))
+            results.append(self._result(view, confidence, reasons, email_sources(email), catalogue, context))
         return results
 
     def extract_event(self, event: ParsedEvent, context: WorkspaceContext) -> ExtractionResult:
         view = event_view(event, context)
         confidence, reason = event_confidence(view)
-        return self._result(view, confidence, [reason], event_sources(event), _catalogue(context))
+        return self._result(view, confidence, [reason], event_sources(event), _catalogue(context), context)
 
     def _adjust(self, view: MessageView, probability: float) -> tuple[float, list[str]]:
         reasons = [f"classifier {probability:.2f}"]
@@ -107,7 +145,11 @@ class LocalExtractor:
         if hard_bulk:
             reasons.append(f"bulk mail ({', '.join(hard_bulk)})")
             probability = min(probability, _BULK_CAP)
-        if view.buyer_hits and view.stage is None:
+        quote = _buyer_quote(view)
+        if quote is not None:
+            reasons.append(f"we are the buyer ({quote})")
+            probability = min(probability, _BUYER_CAP)
+        elif view.buyer_hits and view.stage is None:
             reasons.append(f"we are the buyer ({view.buyer_hits[0]})")
             probability = min(probability, _BUYER_CAP)
         if not view.parties.has_external and view.parties.direction != "internal":
@@ -115,11 +157,12 @@ class LocalExtractor:
         return probability, reasons
 
     def _result(
-        self, view: MessageView, confidence: float, reasons: list[str], sources: dict[str, str], catalogue: tuple[str, ...]
+        self, view: MessageView, confidence: float, reasons: list[str], sources: dict[str, str],
+        catalogue: tuple[str, ...], context: WorkspaceContext,
     ) -> ExtractionResult:
         fields = extract_fields(view, catalogue) if confidence >= FIELDS_FLOOR else party_fields(view)
         if view.parties.contact is not None:  # cheap: the last lines and the display name
-            fields.company = _signed_company(view, fields.company)
+            fields.company = _signed_company(view, fields.company, context)
         result = ExtractionResult(
             is_deal_related=confidence >= self.deal_threshold,
             confidence=round(confidence, 4),
