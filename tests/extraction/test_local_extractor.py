@@ -113,3 +113,26 @@ def test_our_own_signature_is_never_the_customer(extractor, mail) -> None:
     email = mail("Maria Lopez <maria@brightline.io>", "Lena Ortiz <lena@pikeharrow.com>", "Pricing",
                  "Hi Lena,\n\n40 seats come to $30,000 per year.\n\nBest,\nMaria Lopez\nAccount Executive, Brightline Analytics")
     assert extractor.extract_email(email, US).company != "Brightline Analytics"
+
+
+@pytest.mark.parametrize("body", [
+    "Hi Maria,\n\nI can sell you the 2019 van for $18,500, my asking price is firm until Friday.\n\nDave",
+    "Maria, thanks for the call. Our fee for the market study would be $25,000, delivered in six weeks.\n\nKlaus",
+])
+def test_an_outsider_selling_to_us_is_buyer_side(extractor, mail, body) -> None:
+    result = extractor.extract_email(mail("Dave <dave@fleetdealer.com>", "maria@brightline.io", "Offer", body), US)
+    assert result.confidence <= 0.3 and any(r.startswith("we are the buyer") for r in result.reasons)
+
+
+def test_our_own_legal_name_in_a_customer_reply_is_not_the_customer(extractor, mail) -> None:
+    email = mail("Lena Ortiz <lena@pikeharrow.com>", "maria@brightline.io", "Re: Pricing",
+                 "Hi Maria,\n\n40 seats at $30,000 works for us, please send the order form.\n\nLena\n\n"
+                 "> Maria Lopez\n> Account Executive\n> Brightline Analytics Inc.\n")
+    assert extractor.extract_email(email, US).company != "Brightline Analytics Inc."
+
+
+def test_a_customer_sharing_a_word_with_our_domain_keeps_its_name(extractor, mail) -> None:
+    email = mail("Ivo Kranz <ivo@brightridge.com>", "maria@brightline.io", "Seats",
+                 "Hi Maria,\n\nWe'd like pricing for 25 seats, budget around $20,000.\n\nBest,\nIvo Kranz\n"
+                 "Head of Data, Bright Ridge Foods")
+    assert extractor.extract_email(email, US).company == "Bright Ridge Foods"

@@ -12,6 +12,7 @@ from vectoros_pipelines.extraction.base import WorkspaceContext
 from vectoros_pipelines.extraction.companies import (
     company_key,
     display_name_company,
+    name_fits_domain,
     name_from_domain,
     name_shares_domain,
     signature_companies,
@@ -45,6 +46,8 @@ _VENDOR_OFFERS_TO_US = re.compile(
     r"|\bwe (?:are|would be) (?:pleased|happy|delighted) to (?:offer you|quote|provide you with (?:a|our) "
     + _QUOTE_NOUN + r")"
     r"|\b(?:special|exclusive|limited[- ]time|introductory) (?:offer|pricing|discount|rate)\b"
+    r"|\b(?:i|we) (?:can|could|would be able to) (?:offer|sell|quote|supply) you\b"
+    r"|\b(?:my|our) (?:asking price|best price|special price|fee|fees|day rate|hourly rate)\b"
     r"|\b(?:anbei|beigefügt|im anhang)\b[^.\n]{0,30}\b(?:unser|unsere|unseren)\s+(?:angebot|preisliste|kostenvoranschlag)\b"
     r"|\bunser(?:e)? (?:angebot|preisliste|kostenvoranschlag)\b|\bwir bieten ihnen\b|\bsonderangebot\b",
     re.IGNORECASE,
@@ -73,8 +76,9 @@ def _catalogue(context: WorkspaceContext) -> tuple[str, ...]:
 def _is_us(name: str, context: WorkspaceContext) -> bool:
     key = company_key(name)
     own = company_key(context.name) if context.name else ""
+    # Strict fit only: a customer may share a word with our domain ("North Star" and northwind.io).
     return bool(own and (key == own or key.startswith(own + " "))) or any(
-        name_shares_domain(name, domain) for domain in context.domains)
+        name_fits_domain(name, domain) for domain in context.domains)
 
 
 def _signed_company(view: MessageView, current: str | None, context: WorkspaceContext) -> str | None:
@@ -163,6 +167,10 @@ class LocalExtractor:
         fields = extract_fields(view, catalogue) if confidence >= FIELDS_FLOOR else party_fields(view)
         if view.parties.contact is not None:  # cheap: the last lines and the display name
             fields.company = _signed_company(view, fields.company, context)
+        if fields.company and _is_us(fields.company, context):
+            # Our own name in a signature or the quoted history is never the customer.
+            domain = view.parties.company_domain
+            fields.company = name_from_domain(domain) if domain else None
         result = ExtractionResult(
             is_deal_related=confidence >= self.deal_threshold,
             confidence=round(confidence, 4),
