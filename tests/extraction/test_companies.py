@@ -6,6 +6,7 @@ from vectoros_pipelines.extraction.companies import (
     company_candidates,
     company_key,
     display_name_company,
+    looks_like_company,
     name_fits_domain,
     name_shares_domain,
     signature_company,
@@ -131,3 +132,13 @@ def test_company_from_display_name(display: str, company: str | None) -> None:
 ])
 def test_signed_names_that_share_the_domain(name: str, domain: str, fits: bool) -> None:
     assert name_shares_domain(name, domain) is fits
+
+
+@pytest.mark.parametrize("text", ["YPO COUPLE RETREAT REGISTRATION FORM", "ConEd\t\tEnron", "Acme  Corp"])
+def test_headings_and_table_columns_are_not_company_names(text: str) -> None:
+    assert not looks_like_company(text)
+
+
+@pytest.mark.parametrize("text", ["IBM", "ACME GMBH", "Macy's", "Rowan & Finch LLP", "BASF SE"])
+def test_short_capitals_and_real_names_still_are(text: str) -> None:
+    assert looks_like_company(text)

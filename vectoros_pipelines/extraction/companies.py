@@ -205,9 +205,13 @@ def looks_like_company(text: str) -> bool:
     text = text.strip()
     if not (2 <= len(text) <= 60) or _NOT_COMPANY.search(text) or _CLOSING.match(text) or is_title_line(text):
         return False
+    if "\t" in text or "  " in text:
+        return False  # columns of a table or a forwarded header block, not one name
     if _LEGAL_TAIL.search(text) or re.search(LEGAL_FORM_PATTERN + r"$", text):
         return bool(re.match(r"[A-ZÄÖÜ0-9]", text))
     words = text.split()
+    if len(words) >= 3 and text.isupper():
+        return False  # a shouted heading ("REGISTRATION FORM FOR …"); names in capitals are short acronyms
     if not 1 <= len(words) <= 5:
         return False
     for w in words:
