@@ -100,3 +100,51 @@ def test_named_but_not_closed(text: str) -> None:
 def test_open_stages(text: str, stage: str | None) -> None:
     hint = stage_hint(text)
     assert (hint.stage if hint else None) == stage, hint
+
+
+REAL_WORLD = [  # how people write outside the generator's templates
+    ("Our legal team sent back comments on the MSA, mostly the liability cap.", "negotiation"),
+    ("Attached is the completed security questionnaire.", "negotiation"),
+    ("Can we agree on net 60 payment terms instead of net 30?", "negotiation"),
+    ("The DPA needs two changes from our side before signature.", "negotiation"),
+    ("Please find attached our pricing for the 40 depots.", "proposal"),
+    ("Thanks, we now have sandbox access and the team is testing it.", "demo"),
+    ("The pilot is running in two depots since Monday.", "demo"),
+    ("We need this live by March, must-haves are EDI and track & trace.", "qualified"),
+    ("Anbei unser Vertragsentwurf mit unseren Anmerkungen.", "negotiation"),
+    ("Beim Zahlungsziel bräuchten wir 60 Tage.", "negotiation"),
+    ("Die Konditionen müssen wir noch besprechen.", "negotiation"),
+    ("Vielen Dank für den Testzugang, wir sind begeistert.", "demo"),
+    ("Danke für die Produktdemo am Dienstag.", "demo"),
+    ("Unser Zeitplan sieht die Einführung bis Ende Q2 vor.", "qualified"),
+]
+
+
+@pytest.mark.parametrize(("text", "stage"), REAL_WORLD)
+def test_real_world_phrasings(text: str, stage: str) -> None:
+    hint = stage_hint(text)
+    assert (hint.stage if hint else None) == stage, hint
+
+
+EVENTS = [
+    ("Product demo - Acme Logistics", "demo"),
+    ("Product walkthrough with Acme", "demo"),
+    ("Proof of concept kickoff", "demo"),
+    ("POC review", "demo"),
+    ("Pricing review: Acme", "proposal"),
+    ("Angebotsbesprechung Müller GmbH", "proposal"),
+    ("Contract review", "negotiation"),
+    ("Legal review MSA", "negotiation"),
+    ("Vertragsbesprechung Müller GmbH", "negotiation"),
+    ("Produktvorführung bei Müller", "demo"),
+    ("Discovery call: Acme / Us", "qualified"),
+    ("Acme - intro", None),
+    ("Team lunch", None),
+]
+
+
+@pytest.mark.parametrize(("title", "stage"), EVENTS)
+def test_event_titles(title: str, stage: str | None) -> None:
+    from vectoros_pipelines.extraction.event_rules import event_stage
+
+    assert event_stage(title) == stage

@@ -80,3 +80,30 @@ def test_signed_name_unlike_the_domain_needs_repeating() -> None:
 def test_signed_name_sharing_the_domain_beats_its_label_at_once() -> None:
     results = [deal_result("Vantorlabs", "vantorlabs.com")] * 3 + [deal_result("Vantor Labs", "vantorlabs.com")]
     assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "Vantor Labs"
+
+
+def _event(i: int, title: str, result: ExtractionResult) -> MessageFacts:
+    return MessageFacts(
+        ref=SourceRef("event", i, f"e{i}"), occurred_at=T0 + timedelta(days=i), subject=title, subject_key=title.lower(),
+        thread_refs=(), own_keys=(f"e{i}",), external_emails=("buyer@acme.com",), external_domains=(),
+        participant_names=(), direction="meeting", extraction=result,
+    )
+
+
+def test_event_title_advances_the_stage() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="qualified")), _event(1, "Vertragsbesprechung Acme", deal_result())])
+    assert (fields.stage, fields.status) == ("negotiation", "open")
+
+
+def test_event_title_never_moves_back_or_reopens() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="negotiation")), _event(1, "Product demo", deal_result())])
+    assert fields.stage == "negotiation"
+    fields = fold_evidence([_facts(0, deal_result(stage="closed_won", outcome="won")), _event(1, "Pricing review", deal_result())])
+    assert (fields.stage, fields.status) == ("closed_won", "won")
+
+
+def test_stage_follows_status_correction() -> None:
+    fields = fold_evidence([_facts(0, deal_result(stage="proposal"))], {"status": "lost"})
+    assert (fields.stage, fields.status) == ("closed_lost", "lost")
+    fields = fold_evidence([_facts(0, deal_result(stage="closed_won", outcome="won"))], {"status": "open"})
+    assert (fields.stage, fields.status) == ("lead", "open")  # the furthest open stage the evidence reached

@@ -42,3 +42,28 @@ def event_confidence(view: MessageView) -> tuple[float, str]:
     if deal_words:
         return 0.93, "meeting with an outside company about deal work"
     return 0.82, "meeting with an outside company"
+
+
+# What a meeting with the customer is, by its title: the stage the deal has reached once it took place.
+# Most advanced first; a title names what the meeting is for, so no guards for plans or requests.
+_EVENT_STAGES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((stage, re.compile(pattern, re.IGNORECASE)) for stage, pattern in (
+    ("negotiation",
+     r"\b(?:contract|legal|msa|dpa|sow|redline|terms|procurement|security) (?:review|call|discussion|sync|meeting|negotiation)s?\b"
+     r"|\bnegotiat|\bredlines?\b|vertragsbesprechung|vertragsgespräch|vertragsverhandlung|vertragsprüfung|konditionen|verhandlung"),
+    ("proposal",
+     r"\b(?:pricing|price|proposal|quote|offer|commercial)s? (?:review|walkthrough|walk-through|discussion|call|presentation|meeting)\b"
+     r"|\bproposal\b|angebotsbesprechung|angebotspräsentation|angebotsvorstellung|preisbesprechung|\bangebot\b"),
+    ("demo",
+     r"\bdemo\b|\bdemonstration\b|\bproduct (?:walkthrough|walk-through|tour)\b|\bwalkthrough\b|\bpoc\b|proof of concept"
+     r"|\bpilot\b|\btrial\b|\bsandbox\b|vorführung|produktdemo|\blive-demo\b|teststellung|testphase"),
+    ("qualified",
+     r"\bdiscovery\b|\bscoping\b|\brequirements?\b|bedarfsanalyse|anforderungs\w*|\bqualification\b"),
+))
+
+
+def event_stage(title: str) -> str | None:
+    """The open stage a customer meeting with this title stands for, or None."""
+    for stage, pattern in _EVENT_STAGES:
+        if pattern.search(title or ""):
+            return stage
+    return None

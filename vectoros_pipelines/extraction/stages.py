@@ -75,20 +75,38 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:over|above|exceeds|beyond) (?:our|the) budget|(?:can|could) you (?:do|go) (?:better|lower)|too expensive|price is too high"
      r"|meet (?:you|us) (?:halfway|in the middle|at (?:[$€£]|\d|us\$|usd|eur|gbp|chf))|sharpen|procurement (?:review|process|terms|requires)"
      r"|rabatt|nachlass|vertragsentwurf|konditionen|verhandl|zahlungsbedingungen|rechtsabteilung|über (?:unserem|dem) budget"
-     r"|zu teuer|preislich (?:entgegen|nachbessern)|entgegenkommen"),
+     r"|zu teuer|preislich (?:entgegen|nachbessern)|entgegenkommen"
+     r"|\b(?:msa|dpa|sow)\b[^.!?\n]{0,40}\b(?:comments|changes|edits|markup|mark-up|redlines?|clause|terms|review(?:ed)?|feedback)"
+     r"|(?:comments|changes|edits|markup|mark-up|feedback) (?:on|to) (?:the |your |our )?(?:msa|dpa|sow|contract|agreement|terms|draft)"
+     r"|data processing (?:agreement|addendum)|(?:liability|indemnit|termination|renewal|sla) (?:cap|clause|terms?)\b|\bclauses?\b"
+     r"|(?:security|vendor|infosec|compliance) (?:questionnaire|assessment|review)|vendor (?:onboarding|registration|setup)"
+     r"|procurement (?:questionnaire|portal|form|checklist|onboarding)|einkauf (?:hat|braucht|möchte|prüft)"
+     r"|\bnet ?(?:30|45|60|90)\b|invoic(?:e|ing) (?:terms|schedule)|(?:better|best|volume|multi-year) (?:price|pricing|rate|deal)"
+     r"|(?:reduce|lower|bring down) the (?:price|fee)|price (?:reduction|concession)|terms and conditions"
+     r"|zahlungsziel|vertragsbedingungen|vertragsbesprechung|vertragsverhandlung|vertragsprüfung|vertragsänderung"
+     r"|vertrags(?:entwurf|text) (?:geprüft|durchgesehen)|anmerkungen zum vertrag|\bagb\b|datenschutzvereinbarung|\bavv\b"
+     r"|auftragsverarbeitungsvertrag|sicherheitsfragebogen|preisnachlass|mengenrabatt"),
     ("proposal",
      r"proposal|quote\b|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
      r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? angebot|angebot (?:anbei|im anhang|für)"
-     r"|kostenvoranschlag|preisangebot|preisübersicht"),
+     r"|kostenvoranschlag|preisangebot|preisübersicht"
+     r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
+     r"|pricing review|angebotsbesprechung|angebotspräsentation|preisvorschlag|angebot (?:gesendet|geschickt|verschickt|übermittelt)"),
     ("demo",
      r"\bdemo\b|demonstration|walkthrough|walk-through|product tour|\bpoc\b|proof of concept|pilot|trial\b"
      r"|(?:showing|showed|shown) (?:us|me|the team) (?:the |your |around)|(?:site|factory|plant|warehouse|showroom|customer) (?:visit|tour)|test (?:cut|run|drive)|see [\w\s-]{1,40} in action"
-     r"|vorführung|präsentation|testphase|teststellung|werksbesichtigung|lagerbesichtigung|besichtigung|live-demo"),
+     r"|vorführung|präsentation|testphase|teststellung|werksbesichtigung|lagerbesichtigung|besichtigung|live-demo"
+     r"|sandbox|test (?:account|access|environment|instance)|trial (?:account|access|period|licen[cs]e)|evaluation (?:account|licen[cs]e)"
+     r"|produktdemo|testzugang|testzugänge|testlizenz|testinstallation|pilotprojekt|pilotphase|erprobung"),
     ("qualified",
      r"discovery call|requirements|use case|budget (?:approved|for)|decision maker|timeline|evaluation|shortlist"
      r"|(?:our|your) (?:current|existing) (?:process|setup|workflow)|scope:"
-     r"|bedarfsanalyse|anforderungen|budget (?:ist )?(?:freigegeben|vorhanden)|evaluierung"),
+     r"|bedarfsanalyse|anforderungen|budget (?:ist )?(?:freigegeben|vorhanden)|evaluierung"
+     r"|(?:our|the) budget (?:is|for this|would be|sits)|go[- ]live (?:date|target|by|in)"
+     r"|(?:need|want|looking) (?:this|it|something|a solution) (?:in place|live|running) (?:by|before)|must[- ]haves?"
+     r"|(?:about|around|roughly|approximately|some|over) \d+ (?:users|seats|trucks|vehicles|drivers|sites|locations|warehouses|depots|employees)"
+     r"|budget (?:liegt|beträgt|von|bei|für)|budgetrahmen|zeitplan|zeitrahmen|einführung (?:bis|zum|im)|bedarf an|wir benötigen"),
     ("lead",
      r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
      r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
@@ -110,13 +128,20 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
-                    "zahlungsbedingungen", "rechtsabteilung", "zu teuer", "preislich", "entgegenkommen"),
+                    "zahlungsbedingungen", "rechtsabteilung", "zu teuer", "preislich", "entgegenkommen", "dpa", "sow",
+                    "comments", "changes", "edits", "markup", "mark-up", "feedback", "data processing", "clause", "cap",
+                    "questionnaire", "assessment", "review", "vendor", "net", "invoic", "price", "pricing", "rate", "deal",
+                    "terms", "zahlungsziel", "einkauf", "vertrag", "agb", "avv", "sicherheitsfragebogen", "preisnachlass",
+                    "mengenrabatt"),
     "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "offer", "angebot",
-                 "kostenvoranschlag", "preis"),
+                 "kostenvoranschlag", "preis", "estimate", "costing", "angebot"),
     "demo": ("demo", "walkthrough", "walk-through", "product tour", "poc", "proof of concept", "pilot", "trial",
-             "visit", "tour", "test ", "in action", "show", "vorführung", "präsentation", "testphase", "teststellung", "besichtigung"),
+             "visit", "tour", "test ", "in action", "show", "vorführung", "präsentation", "testphase", "teststellung", "besichtigung",
+             "sandbox", "evaluation", "testzug", "testlizenz", "testinstallation", "pilot", "erprobung"),
     "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
-                  "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung"),
+                  "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung", "go-live",
+                  "go live", "roll", "need", "want", "looking", "must", "about", "around", "roughly", "approximately",
+                  "some", "over", "zeitplan", "zeitrahmen", "einführung", "bedarf", "benötigen"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
              "look", "anfrage", "interesse an", "interessiert", "kennenlernen"),
 }

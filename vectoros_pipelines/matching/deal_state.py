@@ -26,6 +26,7 @@ from vectoros_pipelines.extraction.domains import (
     is_free_mail,
     registrable_domain,
 )
+from vectoros_pipelines.extraction.event_rules import event_stage
 from vectoros_pipelines.extraction.result import STAGES
 from vectoros_pipelines.matching.evidence import MessageFacts, SourceRef
 from vectoros_pipelines.matching.products import merge_items, product_items, products_contained
@@ -154,6 +155,14 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
                 stage_rank = rank
                 out.stage = x.stage_hint
                 out.sources["stage"] = ref
+        if facts.ref.kind == "event" and out.status == "open" and outcome not in ("won", "lost"):
+            # A meeting with the customer moves the deal by what it is ("Product demo", "Contract review",
+            # "Angebotsbesprechung"), even when its description says nothing the message rules read.
+            held = event_stage(facts.subject)
+            if held is not None and OPEN_STAGES.index(held) > stage_rank:
+                stage_rank = OPEN_STAGES.index(held)
+                out.stage = held
+                out.sources["stage"] = ref
         if x.close_date_hint and outcome not in ("won", "lost") and out.status == "open":
             out.close_date = x.close_date_hint
             out.sources["close_date"] = ref
@@ -182,7 +191,18 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
             out.sources.pop(name, None)
             if name == "company":
                 out.company_key = company_key(value) if value else None
+    _align_stage_and_status(out, OPEN_STAGES[stage_rank], corrections or {})
     return out
+
+
+def _align_stage_and_status(out: DealFields, open_stage: str, corrections: Mapping[str, Any]) -> None:
+    """A closed deal's stage is closed_won/closed_lost, an open deal's is an open stage; a correction leads."""
+    if "stage" in corrections and "status" not in corrections:
+        out.status = out.stage.removeprefix("closed_") if out.stage in ("closed_won", "closed_lost") else "open"
+    elif out.status in ("won", "lost"):
+        out.stage = f"closed_{out.status}"
+    elif out.stage in ("closed_won", "closed_lost"):
+        out.stage = open_stage
 
 
 _LEGAL_FORM_END = re.compile(r"(?:^|\s)" + LEGAL_FORM_PATTERN + r"$")
