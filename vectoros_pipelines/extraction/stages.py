@@ -103,10 +103,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"discovery call|requirements|use case|budget (?:approved|for)|decision maker|timeline|evaluation|shortlist"
      r"|(?:our|your) (?:current|existing) (?:process|setup|workflow)|scope:"
      r"|bedarfsanalyse|anforderungen|budget (?:ist )?(?:freigegeben|vorhanden)|evaluierung"
-     r"|(?:our|the) budget (?:is|for this|would be|sits)|go[- ]live (?:date|target|by|in)"
+     r"|go[- ]live (?:date|target|by|in)"
      r"|(?:need|want|looking) (?:this|it|something|a solution) (?:in place|live|running) (?:by|before)|must[- ]haves?"
-     r"|(?:about|around|roughly|approximately|some|over) \d+ (?:users|seats|trucks|vehicles|drivers|sites|locations|warehouses|depots|employees)"
-     r"|budget (?:liegt|beträgt|von|bei|für)|budgetrahmen|zeitplan|zeitrahmen|einführung (?:bis|zum|im)|bedarf an|wir benötigen"),
+     r"|zeitplan|zeitrahmen|einführung (?:bis|zum|im)"),
     ("lead",
      r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
      r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
@@ -140,8 +139,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
              "sandbox", "evaluation", "testzug", "testlizenz", "testinstallation", "pilot", "erprobung"),
     "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
                   "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung", "go-live",
-                  "go live", "roll", "need", "want", "looking", "must", "about", "around", "roughly", "approximately",
-                  "some", "over", "zeitplan", "zeitrahmen", "einführung", "bedarf", "benötigen"),
+                  "go live", "need", "want", "looking", "must", "zeitplan", "zeitrahmen", "einführung"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
              "look", "anfrage", "interesse an", "interessiert", "kennenlernen"),
 }
