@@ -74,6 +74,13 @@ def test_demo_end_to_end(vectoros_env: Path) -> None:
     assert sum(len(d["messages"]) for d in deals) >= 20
     assert all(d["source"] in {"email", "calendar"} for d in deals)
     assert "processed" in _ok("status", "--workspace", "demo")
+    from dashboard.auth import sign_in
+    from vectoros_pipelines.cli.demo import DEMO_PASSWORD
+    from vectoros_pipelines.storage.db import get_engine
+
+    admin = out.split("sign in as ", 1)[1].split()[0]
+    with get_engine().connect() as conn:
+        assert [p.workspace_slug for p in sign_in(conn, admin, DEMO_PASSWORD)] == ["demo"]
 
 
 def test_status_shows_a_sync_gap_and_a_stale_account(vectoros_env: Path) -> None:

@@ -6,10 +6,26 @@ import os
 import shutil
 
 import typer
+from sqlalchemy import Engine
 
 from vectoros_pipelines.cli.common import console
 from vectoros_pipelines.config import ensure_dagster_home, load_settings
 from vectoros_pipelines.storage.db import get_engine
+from vectoros_pipelines.storage.workspaces import add_user, list_users
+
+DEMO_PASSWORD = "vectoros-demo"
+
+
+def _demo_sign_in(engine: Engine, workspace_id: int) -> str:
+    """Gives the demo workspace's admins a known password so the dashboard can be opened at once."""
+    from dashboard.auth import hash_password
+
+    with engine.begin() as conn:
+        people = list_users(conn, workspace_id)
+        admins = [u for u in people if u.role == "admin"] or people[:1]
+        for user in admins:
+            add_user(conn, workspace_id, user.email, user.name, user.role, hash_password(DEMO_PASSWORD))
+    return admins[0].email if admins else "(no demo user)"
 
 
 def demo(
@@ -35,6 +51,7 @@ def demo(
     engine = get_engine()
     with console.status("importing mail and calendar"):
         loaded = load_scenario(engine, folder, slug="demo")
+    admin = _demo_sign_in(engine, loaded.workspace.id)
     console.print(f"workspace [bold]{loaded.workspace.slug}[/]: {loaded.mail.counts.new} messages, "
                   f"{loaded.calendar.counts.new if loaded.calendar else 0} events captured")
     with console.status("running the pipeline") as status:
@@ -51,8 +68,8 @@ def demo(
         f"  deals:      .venv/bin/vectoros export deals --workspace demo --format csv\n"
         f"  Dagster UI: {env} .venv/bin/dagster dev -w workspace.yaml   → http://127.0.0.1:3000\n"
         f"  dashboard:  {env} .venv/bin/streamlit run dashboard/app.py  → http://127.0.0.1:8501\n"
-        "              sign in as a demo user (`vectoros users list -w demo`) after giving them a password:\n"
-        "              .venv/bin/vectoros users set-password <email> -w demo"
+        f"              sign in as {admin} with password {DEMO_PASSWORD} (demo only; change it with\n"
+        "              .venv/bin/vectoros users set-password <email> -w demo)"
     )
     if not result.ok:
         raise typer.Exit(1)
