@@ -7,7 +7,6 @@ from rich.table import Table
 from sqlalchemy import select
 
 from vectoros_pipelines.cli.common import console, fail, load_workspace, user_errors
-from vectoros_pipelines.matching.service import merge_deals, unmerge_deal
 from vectoros_pipelines.storage.db import get_engine
 from vectoros_pipelines.storage.deal_writes import DealNotFound
 from vectoros_pipelines.storage.schema import (
@@ -31,6 +30,8 @@ def _actor() -> str:
 def unmerge(deal_id: int = typer.Argument(..., help="The deal that was merged away."),
             workspace_key: str = typer.Option(..., "--workspace", "-w")) -> None:
     """Undo a merge: the deal's own messages go back to it, and the pair is never auto-merged again."""
+    from vectoros_pipelines.matching.service import unmerge_deal  # scikit-learn et al.: only when used
+
     with user_errors():
         ws = load_workspace(workspace_key)
     try:
@@ -45,6 +46,8 @@ def merge(winner_id: int = typer.Argument(..., help="The deal to keep."),
           loser_id: int = typer.Argument(..., help="The deal to merge into it."),
           workspace_key: str = typer.Option(..., "--workspace", "-w")) -> None:
     """Merge deal B into deal A (undo with `vectoros deals unmerge B`)."""
+    from vectoros_pipelines.matching.service import merge_deals  # scikit-learn et al.: only when used
+
     with user_errors():
         ws = load_workspace(workspace_key)
     try:

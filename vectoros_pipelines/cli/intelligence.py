@@ -12,14 +12,11 @@ import typer
 from rich.table import Table
 
 from vectoros_pipelines.cli.common import console, fail, load_workspace
-from vectoros_pipelines.crm.importer import import_crm
-from vectoros_pipelines.crm.parse import CrmFileError
-from vectoros_pipelines.forecasting.backtest import backtest as run_backtest
-from vectoros_pipelines.forecasting.backtest import origins_between
-from vectoros_pipelines.forecasting.forecast import forecast as make_forecast
 from vectoros_pipelines.storage.db import get_engine
-from vectoros_pipelines.storage.intelligence import forecast_frame
 from vectoros_pipelines.storage.workspaces import WorkspaceError
+
+# pandas, scikit-learn and statsmodels load inside the commands: `vectoros --help` and every
+# other command would otherwise pay ~1 s for them at start-up.
 
 app = typer.Typer(help="CRM import, revenue forecasts and backtests.", no_args_is_help=True)
 
@@ -62,6 +59,9 @@ def import_crm_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
 ) -> None:
     """Import CRM opportunities as deals: all rows or none; re-importing updates, never duplicates."""
+    from vectoros_pipelines.crm.importer import import_crm
+    from vectoros_pipelines.crm.parse import CrmFileError
+
     ws_id = _workspace_id(workspace)
     for p in paths:
         if not p.exists():
@@ -89,6 +89,9 @@ def forecast_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Likely / best / worst bookings over the horizon, using only what was known on the as-of day."""
+    from vectoros_pipelines.forecasting.forecast import forecast as make_forecast
+    from vectoros_pipelines.storage.intelligence import forecast_frame
+
     ws_id = _workspace_id(workspace)
     day = _day(as_of, "--as-of") or datetime.now(UTC).date()
     with get_engine().connect() as conn:
@@ -119,6 +122,10 @@ def backtest_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Forecasts at each origin, each made only with what was known then, against what was booked."""
+    from vectoros_pipelines.forecasting.backtest import backtest as run_backtest
+    from vectoros_pipelines.forecasting.backtest import origins_between
+    from vectoros_pipelines.storage.intelligence import forecast_frame
+
     ws_id = _workspace_id(workspace)
     first, last = _day(start, "--from"), _day(end, "--to")
     assert first is not None and last is not None
