@@ -136,3 +136,23 @@ def test_a_customer_sharing_a_word_with_our_domain_keeps_its_name(extractor, mai
                  "Hi Maria,\n\nWe'd like pricing for 25 seats, budget around $20,000.\n\nBest,\nIvo Kranz\n"
                  "Head of Data, Bright Ridge Foods")
     assert extractor.extract_email(email, US).company == "Bright Ridge Foods"
+
+
+@pytest.mark.parametrize("body", [
+    "Dear Subscriber, Welcome to RiskNews Update. Prices rose; a $40M proposal was signed this week.",
+    "For immediate release: the utility signed a contract for 300 MW. Media Contact: Chris Davis",
+    "Here are this week's E-Savers fares from $109. To unsubscribe, reply with REMOVE.",
+    "[IMAGE] [IMAGE] [IMAGE] HOME EVENTS ADVERTISE  Our quote of the week: negotiate smarter.",
+    "Sie erhalten diese E-Mail, weil Sie sich angemeldet haben. Angebot der Woche: 20 % Rabatt.",
+])
+def test_a_newsletter_stripped_of_its_list_headers_never_creates_a_deal(extractor, mail, body) -> None:
+    result = extractor.extract_email(mail("Editor <editor@industrynews.com>", "maria@brightline.io", "This week", body), US)
+    assert result.confidence <= 0.05 and any("broadcast-text" in reason for reason in result.reasons)
+
+
+def test_a_customer_answering_our_newsletter_is_still_read(extractor, mail) -> None:
+    email = mail("Tom Becker <tom.becker@halvorsenfoods.com>", "maria@brightline.io", "Re: Brightline news",
+                 "Hi Maria, saw your newsletter - we'd like a quote for 60 users on the Enterprise plan.\n\n"
+                 "> You received this newsletter because you signed up. Unsubscribe here.\n\nTom Becker\nHalvorsen Foods Inc.")
+    result = extractor.extract_email(email, US)
+    assert result.is_deal_related and not any("broadcast" in reason for reason in result.reasons)

@@ -75,6 +75,13 @@ OPEN = [
     ("Great to meet you at the expo last week.", None),
     ("Vielen Dank für die Werksbesichtigung gestern.", "demo"),
     ("Thanks for showing us the platform on Tuesday.", "demo"),
+    # Stage words inside other words are not stage words: a signature's "Industrial", "autopilot".
+    ("Booked Tuesday to go through the remaining questions.\n\nPriya\nAccount Executive | Sundial Industrial", None),
+    ("Our autopilot release ships Friday.", None),
+    ("Als nächsten Schritt schlage ich eine Live-Demo mit Ihrem Team vor.", None),
+    ("Gerne zeigen wir Ihnen die Lösung in einer Produktdemo.", None),
+    ("Wir können Ihnen gerne einen Testzugang einrichten.", None),
+    ("As a next step I'd suggest a demo with your team.", None),
 ]
 
 

@@ -14,6 +14,20 @@ _NO_REPLY = re.compile(
 # Shared mailboxes: a real customer may write from info@, so this is a hint for the classifier, not a veto.
 _ROLE = re.compile(r"^(info|hello|team|sales|support|billing|accounts?|invoices?|office|contact|service|kontakt)\b", re.I)
 _BULK_PRECEDENCE = {"bulk", "list", "junk"}
+# What only a broadcast says of itself: archives and forwarding strip the List-* headers, the words stay.
+# A person who writes to us never unsubscribes us or addresses us as "subscriber".
+_BROADCAST_TEXT = re.compile(
+    r"\bunsubscribe\b|\bopt[- ]out\b|to be removed from (?:our|this|the) (?:mailing |e-?mail |distribution )?list"
+    r"|you (?:are receiving|received|have received) this (?:e-?mail|message|newsletter|alert)"
+    r"|this (?:e-?mail|message|newsletter) was sent to\b|manage (?:your )?(?:e-?mail )?(?:preferences|subscriptions?)"
+    r"|view (?:this|it|the) (?:e-?mail |newsletter )?(?:in|on) (?:your |a )?(?:web )?browser"
+    r"|\bdear (?:subscriber|list member|member|reader|valued (?:customer|client|member|subscriber))s?\b|\w+ subscriber,"
+    r"|\bfor immediate release\b|\bmedia contacts?:|\bpress release\b"
+    r"|newsletter (?:abbestellen|abmelden)|vom newsletter abmelden|sie erhalten diese (?:e-mail|nachricht|mail)"
+    r"|(?:im|in ihrem) browser (?:an)?(?:zeigen|öffnen|ansehen)|\bpressemitteilung\b",
+    re.IGNORECASE,
+)
+_IMAGE_PLACEHOLDER = "[image]"
 
 
 def is_no_reply_address(email: str | None) -> bool:
@@ -47,6 +61,15 @@ def bulk_mail_reasons(email: ParsedEmail) -> list[str]:
     if email.from_ is not None and is_no_reply_address(email.from_.email):
         reasons.append("role-sender")
     return reasons
+
+
+def broadcast_text(text: str) -> str | None:
+    """The phrase that gives a body away as a newsletter, press release or mass mailing, if any."""
+    m = _BROADCAST_TEXT.search(text)
+    if m:
+        return m.group(0)
+    # Converted HTML newsletters: a row of image placeholders where the layout was.
+    return _IMAGE_PLACEHOLDER if text.lower().count(_IMAGE_PLACEHOLDER) >= 3 else None
 
 
 def is_bulk_mail(email: ParsedEmail) -> bool:

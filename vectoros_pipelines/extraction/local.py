@@ -28,7 +28,7 @@ from vectoros_pipelines.mail.message import ParsedEmail
 # confidence (0.8), so in between a message may still join a deal it clearly belongs to.
 DEFAULT_DEAL_THRESHOLD = 0.5
 # Newsletters and automated senders never carry a deal of ours, whatever words they use.
-_HARD_BULK = {"list-unsubscribe", "esp-campaign", "auto-submitted", "auto-reply", "role-sender", "precedence"}
+_HARD_BULK = {"broadcast-text", "list-unsubscribe", "esp-campaign", "auto-submitted", "auto-reply", "role-sender", "precedence"}
 _BULK_CAP = 0.05
 _BUYER_CAP = 0.3
 # Below this, only the cheap party fields (contact, domain) are filled: nobody matches on the rest.

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from vectoros_pipelines.calendars.event import ParsedEvent
 from vectoros_pipelines.extraction.base import WorkspaceContext
-from vectoros_pipelines.extraction.bulk_mail import bulk_mail_reasons, is_role_address
+from vectoros_pipelines.extraction.bulk_mail import broadcast_text, bulk_mail_reasons, is_role_address
 from vectoros_pipelines.extraction.buyer_side import buyer_side_hits
 from vectoros_pipelines.extraction.injection import instruction_spans, mask_instructions
 from vectoros_pipelines.extraction.money import MoneyMention, find_amounts
@@ -27,7 +27,6 @@ FULL_BODY_CHARS = 8000
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|antw|sv|vs)\s*:", re.IGNORECASE)
 _FORWARD_PREFIX = re.compile(r"^\s*(?:fwd?|wg|weitergeleitet)\s*:", re.IGNORECASE)
-_UNSUBSCRIBE = re.compile(r"unsubscribe|abmelden|abbestellen|manage (?:your )?(?:email )?preferences|newsletter", re.I)
 _MEETING = re.compile(r"\b(?:call|meeting|demo|walkthrough|zoom|teams|calendar invite|termin|besprechung|telefonat|video ?call)\b", re.I)
 _DEAL_DOC = re.compile(r"quote|proposal|contract|order|angebot|vertrag|bestellung|pricing|sow|msa|po[-_ ]", re.I)
 
@@ -68,7 +67,7 @@ def _common(view: MessageView, raw_text: str) -> MessageView:
     # the proposal): only what was written now says where the deal stands.
     stale_subject = view.kind == "email" and (view.is_reply or view.is_forward)
     view.stage = stage_hint(view.text if stale_subject else view.classifier_text)
-    view.unsubscribe_text = bool(_UNSUBSCRIBE.search(view.text))
+    view.unsubscribe_text = broadcast_text(view.text) is not None
     view.meeting_words = bool(_MEETING.search(view.classifier_text))
     return view
 
@@ -98,6 +97,10 @@ def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
     view = _common(view, raw)
     if parties.direction == "inbound":
         view.buyer_hits = buyer_side_hits(view.classifier_text)
+        # Only what an outsider wrote now: a customer answering our newsletter is a lead, and our own
+        # prospecting mail may carry an opt-out line.
+        if broadcast_text(view.text):
+            view.bulk_reasons.append("broadcast-text")
     return view
 
 
@@ -117,4 +120,8 @@ def event_view(event: ParsedEvent, context: WorkspaceContext) -> MessageView:
     view = _common(view, raw)
     if parties.direction == "inbound":
         view.buyer_hits = buyer_side_hits(view.classifier_text)
+        # Only what an outsider wrote now: a customer answering our newsletter is a lead, and our own
+        # prospecting mail may carry an opt-out line.
+        if broadcast_text(view.text):
+            view.bulk_reasons.append("broadcast-text")
     return view

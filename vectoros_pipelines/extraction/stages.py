@@ -94,7 +94,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
      r"|pricing review|angebotsbesprechung|angebotspräsentation|preisvorschlag|angebot (?:gesendet|geschickt|verschickt|übermittelt)"),
     ("demo",
-     r"\bdemo\b|demonstration|walkthrough|walk-through|product tour|\bpoc\b|proof of concept|pilot|trial\b"
+     r"\bdemo\b|\bdemonstration|\bwalkthrough|\bwalk-through|\bproduct tour|\bpoc\b|\bproof of concept|\bpilot|\btrial\b"
      r"|(?:showing|showed|shown) (?:us|me|the team) (?:the |your |around)|(?:site|factory|plant|warehouse|showroom|customer) (?:visit|tour)|test (?:cut|run|drive)|see [\w\s-]{1,40} in action"
      r"|vorführung|präsentation|testphase|teststellung|werksbesichtigung|lagerbesichtigung|besichtigung|live-demo"
      r"|sandbox|test (?:account|access|environment|instance)|trial (?:account|access|period|licen[cs]e)|evaluation (?:account|licen[cs]e)"
@@ -177,7 +177,9 @@ _PLANNED = re.compile(
     r"\b(?:i'll|i will|we'll|we will|let's|let us|let me|shall we|happy to|glad to|would love to|like to|plan to|going to"
     r"|next step(?: is| would be)?|(?:to|can|could) (?:set up|schedule|arrange|book|organi[sz]e)|set up|schedule|arrange|organi[sz]e"
     r"|suggest|propose|how about|would you|are you (?:free|available)|so (?:that )?(?:you|your team|the team|they|we) can"
-    r"|organisiere|organisieren|planen|vereinbaren|schlage vor|nächste(?:r)? schritt|damit)\b[^.!?\n]{0,60}$",
+    r"|organisiere|organisieren|planen|vereinbaren|schlage|schlagen|nächste[nrs]? schritte?|damit|würde(?:n)? gerne"
+    r"|möchte(?:n)? gerne|lassen sie uns|können wir|kann ich|ich kann|wir können|gerne (?:zeige|zeigen|stelle|stellen)"
+    r"|anbieten|einplanen|einladen)\b[^.!?\n]{0,60}$",
     re.IGNORECASE,
 )
 # Only a real condition undoes a decision: "we'd like to move forward with your proposal" is a yes,
