@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -29,6 +30,16 @@ class ScenarioSpec:
     users: tuple[dict[str, str], ...]
 
 
+# A scenario names roles in its author's words; the workspace knows three. Anything else is a member.
+_ROLE_WORDS = {"admin": "admin", "owner": "admin", "administrator": "admin", "viewer": "viewer",
+               "read-only": "viewer", "readonly": "viewer", "observer": "viewer"}
+
+
+def _user(entry: dict[str, Any]) -> dict[str, Any]:
+    role = str(entry.get("role") or "user").strip().lower()
+    return {**entry, "role": _ROLE_WORDS.get(role, "user")}
+
+
 def read_spec(folder: Path) -> ScenarioSpec:
     path = folder / "workspace.json"
     try:
@@ -36,7 +47,7 @@ def read_spec(folder: Path) -> ScenarioSpec:
         return ScenarioSpec(
             name=data["name"], domains=tuple(data["domains"]), timezone=data.get("timezone", "UTC"),
             as_of=datetime.fromisoformat(data["as_of"]) if data.get("as_of") else None,
-            users=tuple(data.get("users", ())),
+            users=tuple(_user(u) for u in data.get("users", ())),
         )
     except (OSError, ValueError, KeyError) as exc:
         raise WorkspaceError(f"cannot read scenario '{path}': {exc}") from exc

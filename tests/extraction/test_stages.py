@@ -110,6 +110,19 @@ def test_open_stages(text: str, stage: str | None) -> None:
 
 
 REAL_WORLD = [  # how people write outside the generator's templates
+    ("Unfortunately our management decided for the offer of our local supplier.", "closed_lost"),
+    ("We have decided to award the contract to another bidder.", "closed_lost"),
+    ("We've decided to put the project on hold until next year.", "closed_lost"),
+    ("Given the investment freeze we won't be taking this forward.", "closed_lost"),
+    ("Wir haben uns anders entschieden.", "closed_lost"),
+    ("Leider müssen wir das Projekt vorerst zurückstellen, die Geschäftsleitung hat einen Investitionsstopp verfügt.", "closed_lost"),
+    ("Anbei übermitteln wir Ihnen unsere Bestellung B-26-0614 über 2 Stk. Stirnradgetriebe.", "closed_won"),
+    ("Wir bitten um Zusendung der Auftragsbestätigung.", "closed_won"),
+    ("Thanks Imogen, we're happy to proceed.", "closed_won"),
+    ("Happy to proceed with the proposal as revised.", "closed_won"),
+    ("We decided for your offer - please send the order confirmation.", "closed_won"),
+    ("Happy to proceed with a demo next week if that suits.", None),
+    ("Could we put the demo on hold until next week?", None),
     ("Our legal team sent back comments on the MSA, mostly the liability cap.", "negotiation"),
     ("Attached is the completed security questionnaire.", "negotiation"),
     ("Can we agree on net 60 payment terms instead of net 30?", "negotiation"),

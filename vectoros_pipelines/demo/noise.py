@@ -38,6 +38,54 @@ _PITCHERS = [
     ("Outboundly", "outboundly.ai"),
     ("Signalforge", "signalforge.io"),
 ]
+# Outsiders a rep writes with about anything but a sale: events, schools, the press, advisers, partners' ops.
+_OUTSIDERS = [
+    ("Midwest Energy Forum", "midwestenergyforum.org", "Program Chair"),
+    ("Lakeshore University", "lakeshore.edu", "Professor of Operations"),
+    ("Harwell & Stone LLP", "harwellstone.com", "Partner"),
+    ("Trade Journal Today", "tradejournaltoday.com", "Reporter"),
+    ("Keller Steuerberatung", "keller-stb.de", "Steuerberater"),
+    ("City Chamber of Commerce", "citychamber.org", "Events Manager"),
+    ("Brookfield Realty", "brookfieldrealty.com", "Property Manager"),
+    ("Alumni Network", "alumni-net.org", "Volunteer Coordinator"),
+]
+# (subject, outsider writes, we answer); "{ws}" is the workspace's name.
+_OUTSIDER_TOPICS_EN = [
+    ("Speaking slot at our spring conference",
+     "we would be delighted to have you on the panel on supply chains in April. Could you send a short bio and a headshot?",
+     "Thanks for the invitation - happy to join the panel. Bio and photo attached; let me know the run of show."),
+    ("Guest lecture next term",
+     "my students would love to hear how {ws} works with its customers. Would a 45-minute guest lecture in October work?",
+     "Glad to do it. Any Tuesday in October works for me; I'll keep it practical."),
+    ("Lease renewal for the 3rd floor",
+     "the lease for your office suite ends in March. Attached is the renewal notice and the new monthly rent for review.",
+     "Thanks, our finance team will review the renewal notice and come back to you this month."),
+    ("Interview request",
+     "I'm writing a piece on how mid-sized firms adopt new software and would love a quote from {ws}. Do you have 20 minutes this week?",
+     "Happy to help. Thursday at 2pm works - please send over the questions in advance."),
+    ("Board dinner seating",
+     "could you confirm whether you will attend the chamber's board dinner on the 14th, and any dietary needs?",
+     "Yes, I'll be there - no dietary restrictions. Thanks for organising."),
+    ("Mentoring programme",
+     "thank you for volunteering as a mentor this year. Your mentee is a final-year student interested in sales careers.",
+     "Great - I'll reach out to schedule a first coffee. Looking forward to it."),
+    ("Your expense question",
+     "regarding your question on the conference travel: those costs are deductible; please keep the receipts for the audit.",
+     "Thanks, that clears it up. I'll send the receipts over with the quarterly documents."),
+]
+_OUTSIDER_TOPICS_DE = [
+    ("Vortrag auf unserem Branchentag",
+     "wir würden uns freuen, wenn Sie auf unserem Branchentag im Mai einen Impulsvortrag halten. Passt Ihnen der Vormittag?",
+     "Vielen Dank für die Einladung, ich sage gerne zu. Den Titel schicke ich Ihnen bis Freitag."),
+    ("Unterlagen Jahresabschluss",
+     "für den Jahresabschluss fehlen uns noch die Reisekostenbelege des dritten Quartals. Können Sie diese nachreichen?",
+     "Danke für den Hinweis, die Belege schicke ich Ihnen morgen gesammelt."),
+    ("Praktikumsplatz",
+     "eine unserer Studentinnen sucht ein Praxissemester im Vertrieb. Hätte {ws} Interesse, sie kennenzulernen?",
+     "Gerne, schicken Sie mir ihren Lebenslauf, dann leite ich ihn an unsere Personalabteilung weiter."),
+]
+
+
 _NEWSLETTERS = {
     "saas": ["The Revenue Brief", "SaaS Metrics Weekly", "Product-Led Digest"],
     "manufacturing": ["Shop Floor Digest", "Industrial Automation Today", "Machining Insider"],
@@ -639,6 +687,27 @@ class NoiseWriter:
             "personal",
         )
 
+    def outside_correspondence(self) -> None:
+        """A rep and an outsider at a real company, about anything but a sale: the commonest non-deal mail."""
+        rng = self.rng
+        german = self._german()
+        company, domain, title = rng.choice(_OUTSIDERS)
+        outsider = self._external(domain, company, title, rng.choice(["anglo", "german", "hispanic"]),
+                                  "de" if german else "en")
+        rep = self._anyone()
+        subject, asked, answered = rng.choice(_OUTSIDER_TOPICS_DE if german else _OUTSIDER_TOPICS_EN)
+        asked, answered = asked.format(ws=self.workspace.name), answered.format(ws=self.workspace.name)
+        # Half the time the rep writes first: outbound mail to a business is not a deal by itself.
+        first_from, first_to, first_text = (outsider, rep, asked) if rng.random() < 0.5 else (rep, outsider, answered)
+        sent = business_time(rng, self._day(), first_from)
+        first = self._add(new_mail(rng, first_from, [first_to], subject, letter(rng, first_from, first_to, first_text),
+                                   sent, "outside_correspondence"), "outside_correspondence")
+        if rng.random() < 0.6:
+            reply_text = answered if first_from is outsider else asked
+            self._add(reply_to(rng, first, first_to, letter(rng, first_to, first_from, reply_text),
+                               business_time(rng, sent.date() + timedelta(days=rng.randint(0, 3)), first_to, sent),
+                               to=[first_from]), "outside_correspondence")
+
     def spam(self) -> None:
         rng = self.rng
         to = self._anyone()
@@ -839,6 +908,7 @@ class NoiseWriter:
             ("it_notification", 7),
             ("calendar", 7),
             ("personal", 5),
+            ("outside_correspondence", 9),
             ("spam", 8),
             ("announcement", 3),
         ]

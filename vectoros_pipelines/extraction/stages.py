@@ -44,7 +44,19 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|projekt (?:wurde |ist )?(?:gestoppt|abgesagt|auf eis gelegt|eingestellt)"
      r"|budget (?:wurde |ist )?(?:gestrichen|gekürzt|eingefroren)|kein budget mehr|zuschlag (?:ging|geht|wurde) an"
      r"|(?:beim|bei unserem) (?:bestehenden|aktuellen|bisherigen) (?:anbieter|lieferanten|dienstleister) bleiben"
-     r"|nicht (?:den )?zuschlag|nicht zum zuge"),
+     r"|nicht (?:den )?zuschlag|nicht zum zuge"
+     # The customer names who won instead, a freeze, or an indefinite postponement (reps close those as lost).
+     r"|(?:decided|chose|opted|went|voted) (?:for|on|in favou?r of) (?:the (?:offer|proposal|quote|bid|solution) (?:of|from) )?"
+     r"(?:our |a |an |another |the |their )?(?:local |other |existing |current |incumbent |cheaper |regional |alternative |competing )?"
+     r"(?:supplier|vendor|provider|competitor|integrator|bidder|agency|consultancy|firm)\b"
+     r"|award(?:ed|ing)? (?:the (?:contract|business|project|tender|work|framework) )?to (?:another|a different|an other|a competing|the other|a local)"
+     r"|(?:on hold|paused) (?:until|till|for) (?:next year|20\d\d|the (?:foreseeable|near) future|further notice)"
+     r"|(?:put|putting|placed) (?:the project|this|it|the initiative|everything)(?: [\w-]+)? on (?:hold|ice)"
+     r"|postpon(?:e|ed|ing) (?:the project |this |it |the initiative |everything )?(?:until|to|till|into) (?:next year|20\d\d)"
+     r"|(?:investment|budget|spending|capex) freeze|not (?:be )?tak(?:e|ing) (?:this|it|things) (?:any )?(?:further|forward)"
+     r"|(?:we'll|we will|going to|have decided to) pass (?:for now|this time|on this)"
+     r"|anders entschieden|(?:projekt|vorhaben|investition|thema|retrofit|umbau)\b[^.!?\n]{0,30}\b(?:zurückstellen|zurückgestellt|auf eis)"
+     r"|investitionsstopp|investitionen (?:wurden |sind )?(?:gestoppt|eingefroren)|auf (?:nächstes|kommendes) jahr verschoben"),
     ("closed_won",
      r"(?:have |has |we've |i've |just |now )?(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
@@ -68,7 +80,12 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|auftrag (?:ist )?erteilt|erteilen (?:ihnen )?(?:hiermit )?den auftrag|beauftragen (?:sie|wir sie) (?:hiermit)?"
      r"|bestellung (?:anbei|ist raus|wurde ausgelöst|ist ausgelöst|erteilt|aufgegeben)|bestellen hiermit|bestellnummer"
      r"|(?:nehmen|akzeptieren) (?:ihr|das) angebot (?:gerne )?an|angebot (?:ist |wurde )?angenommen|(?:den )?zuschlag (?:erteilt|erhalten)"
-     r"|(?:für sie|für ihr angebot|für ihre lösung) entschieden|auftragsbestätigung"),
+     r"|(?:für sie|für ihr angebot|für ihre lösung) entschieden|auftragsbestätigung"
+     r"|(?:übermitteln|senden|schicken|übersenden|erteilen) (?:wir )?(?:ihnen )?(?:hiermit |anbei )?(?:unsere[nr]?|die|den) (?:bestellung|auftrag|bestellschein)"
+     r"|bitten um (?:die |eine )?(?:zusendung|übersendung|bestätigung) (?:der|einer) auftragsbestätigung"
+     r"|(?:please )?(?:send|issue) (?:us |me )?(?:the |an |your )?order confirmation"
+     r"|(?:we )?(?:hereby )?(?:place|confirm|placing|confirming) (?:the|our|an|this) order\b|here is our (?:purchase )?order\b"
+     r"|(?:happy|pleased|glad|delighted) to (?:proceed|go ahead|sign off)(?= *[.!,\n]| with (?:the|your) (?:proposal|quote|offer|order|project|contract|sow|agreement))"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -118,12 +135,14 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "killed", "scrapped", "withdrawn", "decided", "chose", "elected", "opted", "no longer", "pass on",
                     "selected", "successful", "closed", "lost", "direction", "fortsetzen", "fortführen", "umsetzen", "führen", "entschieden", "nicht weiter", "absage", "gestoppt",
                     "eis gelegt", "eingestellt", "gestrichen", "gekürzt", "eingefroren", "kein budget", "zuschlag",
-                    "bleiben", "zuge"),
+                    "bleiben", "zuge", "for ", "on ", "favo", "award", "hold", "paused", "on ice", "postpon", "freeze",
+                    "further", "forward", "pass ", "anders", "zurückst", "auf eis", "investition", "verschoben"),
     "closed_won": ("signed", "executed", "purchase order", "po", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
                    "invoice", "anbei", "zusage",
-                   "unterzeichne", "gegengezeichne", "auftrag", "bestell", "angebot", "zuschlag", "entschieden"),
+                   "unterzeichne", "gegengezeichne", "auftrag", "bestell", "angebot", "zuschlag", "entschieden",
+                   "order", "proceed", "go ahead", "sign off"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
