@@ -140,6 +140,27 @@ def test_internal_mail_about_a_deal_joins_it(engine: Engine) -> None:
     assert deal_of(engine, ws, "i2") == deal_of(engine, ws, "i1") is not None
 
 
+def test_colleagues_name_a_customer_by_one_word_or_with_umlauts(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("n1", "anna@calloway-outdoor.com", ["rep@seller.io"], "Research brief", 0,
+             deal_result("Calloway Outdoor Co.", "calloway-outdoor.com", "anna@calloway-outdoor.com", amount=95_000)),
+        Mail("n2", "f.roth@mueller-backwaren.de", ["rep@seller.io"], "Anfrage Linie 2", 0,
+             deal_result("Müller Backwaren GmbH & Co. KG", "mueller-backwaren.de", "f.roth@mueller-backwaren.de")),
+        Mail("n3", "anna@retailhub.com", ["rep@seller.io"], "Store rollout", 0,
+             deal_result("Retail Hub Inc.", "retailhub.com", "anna@retailhub.com")),
+        # Internal notes the classifier calls unrelated: the customer's name in the subject carries them.
+        Mail("n4", "rep@seller.io", ["boss@seller.io"], "Calloway - pricing in dollars", 1, not_deal(0.05)),
+        Mail("n5", "rep@seller.io", ["boss@seller.io"], "Müller Backwaren – Nachlass?", 1, not_deal(0.01)),
+        # A generic word of a customer's name names nobody.
+        Mail("n6", "rep@seller.io", ["boss@seller.io"], "Retail forecast for Q3", 1, not_deal(0.05)),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "n4") == deal_of(engine, ws, "n1") is not None
+    assert deal_of(engine, ws, "n5") == deal_of(engine, ws, "n2") is not None
+    assert deal_of(engine, ws, "n6") is None
+
+
 def test_meetings_link_by_attendee(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [Mail("e1", "john@acme.com", ["rep@seller.io"], "Acme trial", 0,

@@ -13,11 +13,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from vectoros_pipelines.extraction.companies import company_key
 from vectoros_pipelines.extraction.domains import domain_label
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_state import DealFields
 from vectoros_pipelines.matching.evidence import MessageFacts, as_utc, shows_deal_signal
 from vectoros_pipelines.matching.products import merge_items
+
+# Words many companies carry: alone they name no one.
+GENERIC_NAME_WORDS = frozenset((
+    "group", "groupe", "gruppe", "holding", "holdings", "partners", "partner", "services", "service", "solutions",
+    "solution", "systems", "system", "software", "technologies", "technology", "technik", "tech", "logistics",
+    "logistik", "consulting", "consultants", "international", "global", "industries", "industrial", "industrie",
+    "engineering", "medical", "health", "healthcare", "bank", "banking", "insurance", "capital", "energy", "media",
+    "hotels", "hotel", "pharma", "pharmacy", "retail", "foods", "food", "home", "homes", "trust", "community",
+    "housing", "association", "society", "building", "company", "companies", "enterprises", "products",
+    "manufacturing", "manufaktur", "maschinenbau", "anlagenbau", "antriebe", "antriebstechnik", "kunststofftechnik",
+    "fordertechnik", "metall", "stahlbau", "handel", "vertrieb", "verwaltung", "deutschland", "austria",
+    "osterreich", "schweiz", "europe", "america", "national", "regional", "united", "general", "digital", "data",
+    "analytics", "cloud", "network", "networks", "labs", "studio", "studios", "design", "research", "marketing",
+    "finance", "financial", "management", "institute", "university", "college", "school", "council", "authority",
+    "centre", "center", "centres", "centers", "garden", "gardens", "retailers", "store", "stores", "north", "south",
+    "east", "west", "northern", "southern", "eastern", "western", "central", "precision", "mechanik",
+    "personalservice", "pflegedienste",
+))
 
 
 @dataclass
@@ -176,7 +195,7 @@ class DealIndex:
 
     def deals_named_in(self, text: str) -> set[int]:
         """Deals whose company name appears as whole words in `text`: a lookup per word, not a scan."""
-        words = re.findall(r"[a-z0-9]+", text.lower())
+        words = company_key(text).split()  # folded like the names: "Müller" is "muller" on both sides
         found: set[int] = set()
         for i, word in enumerate(words):
             for key in self._names_by_first_word.get(word, ()):
@@ -186,6 +205,23 @@ class DealIndex:
                 # "Fairway Dental" in a subject is the domain name part "fairwaydental".
                 found |= self.by_company.get(word + words[i + 1], set())
         return found & self.profiles.keys()
+
+    def deals_nicknamed_in(self, text: str) -> set[int]:
+        """Deals that colleagues call by one word of the company's name ("Calloway – pricing", "Kowalski Posen").
+
+        The word must be written capitalised, be at least five letters, not be a generic business word,
+        and belong to one company only among the deals: "Retail" or "Technik" name no one.
+        """
+        found: set[int] = set()
+        for raw in re.findall(r"\b[A-ZÄÖÜ][\w'-]{4,}", text):
+            word = company_key(raw)
+            if not word or " " in word or word in GENERIC_NAME_WORDS:
+                continue
+            names = {n for n in self._names_by_word.get(word, set()) if self.by_company.get(n, set()) & self.profiles.keys()}
+            companies = {frozenset(self.by_company[n] & self.profiles.keys()) for n in names}
+            if len(companies) == 1:
+                found |= next(iter(companies))
+        return found
 
     def company_deals(self, key: str | None, *, min_similarity: float = 90.0) -> dict[int, float]:
         """Deals whose company key equals or closely resembles `key`, with the similarity (0–100)."""

@@ -148,8 +148,10 @@ def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy
     for deal_id in index.domain_deals(domains):
         add(deal_id, DOMAIN, "domain")
     if facts.is_internal:
-        # Colleagues write "Acme – discount approval?": the subject names the customer.
+        # Colleagues write "Acme – discount approval?": the subject names the customer, often by one word.
         for deal_id in index.deals_named_in(facts.subject_key):
+            add(deal_id, COMPANY_IN_SUBJECT, "company in subject")
+        for deal_id in index.deals_nicknamed_in(facts.subject):
             add(deal_id, COMPANY_IN_SUBJECT, "company in subject")
     key = facts.company_key
     for deal_id, similarity in index.company_deals(key).items():
@@ -262,7 +264,9 @@ def can_create(facts: MessageFacts, policy: MatchPolicy) -> bool:
 
 
 _BUYER_SIDE = "we are the buyer"
-_CONVERSATION = frozenset({"thread", "subject+participant", "subject (internal)"})
+# Evidence that the message is part of the deal's conversation, not just mail from someone on it; a
+# colleague's note titled with the customer's name is about that customer whatever words it uses.
+_CONVERSATION = frozenset({"thread", "subject+participant", "subject (internal)", "company in subject"})
 
 
 def _mostly_deal_talk(deal: DealProfile) -> bool:
