@@ -16,7 +16,8 @@ from dataclasses import dataclass
 _NOT_US = (r"(?!you\b|your\b|yours\b|us\b|ahead\b|it\b|this\b|that\b|the (?:proposal|offer|quote|contract|agreement|order)"
            r"|option\b|plan\b|[\w-]+ (?:option|plan|package|edition|tier)\b)")
 _OTHER = r"(?:another|a different|an alternative|an other|a competing|a competitor'?s?|an? (?:existing|incumbent|other)|other)"
-_VENDOR = r"(?:vendor|provider|supplier|partner|solution|company|firm|offer|product|platform|tool|option)s?"
+_VENDOR = (r"(?:vendor|provider|supplier|partner|solution|company|firm|offer|product|platform|tool|option|agency|consultancy"
+           r"|integrator|bidder|contractor)s?")
 
 # Strongest evidence first: a message that says "signed" is closed even if it also mentions the proposal.
 _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -53,7 +54,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:on hold|paused) (?:until|till|for) (?:next year|20\d\d|the (?:foreseeable|near) future|further notice)"
      r"|(?:put|putting|placed) (?:the project|this|it|the initiative|everything)(?: [\w-]+)? on (?:hold|ice)"
      r"|postpon(?:e|ed|ing) (?:the project |this |it |the initiative |everything )?(?:until|to|till|into) (?:next year|20\d\d)"
-     r"|(?:investment|budget|spending|capex) freeze|not (?:be )?tak(?:e|ing) (?:this|it|things) (?:any )?(?:further|forward)"
+     r"|(?:investment|budget|spending|capex) freeze|(?:not|not to|n't) (?:be )?tak(?:e|ing) (?:this|it|things) (?:any )?(?:further|forward)"
+     r"|froze[n]? (?:all )?(?:discretionary |non-essential )?(?:spend|spending|budgets?|investments?)\b"
      r"|(?:we'll|we will|going to|have decided to) pass (?:for now|this time|on this)"
      r"|anders entschieden|(?:projekt|vorhaben|investition|thema|retrofit|umbau)\b[^.!?\n]{0,30}\b(?:zurückstellen|zurückgestellt|auf eis)"
      r"|investitionsstopp|investitionen (?:wurden |sind )?(?:gestoppt|eingefroren)|auf (?:nächstes|kommendes) jahr verschoben"),
@@ -85,7 +87,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|bitten um (?:die |eine )?(?:zusendung|übersendung|bestätigung) (?:der|einer) auftragsbestätigung"
      r"|(?:please )?(?:send|issue) (?:us |me )?(?:the |an |your )?order confirmation"
      r"|(?:we )?(?:hereby )?(?:place|confirm|placing|confirming) (?:the|our|an|this) order\b|here is our (?:purchase )?order\b"
-     r"|(?:happy|pleased|glad|delighted) to (?:proceed|go ahead|sign off)(?= *[.!,\n]| with (?:the|your) (?:proposal|quote|offer|order|project|contract|sow|agreement))"),
+     r"|(?:happy|pleased|glad|delighted) to (?:proceed|go ahead|sign off)(?! with (?:a|an|the) (?:demo|call|meeting|workshop|pilot|trial|chat)\b)"
+     r"|signed (?:on|from) our (?:side|end)|(?:engagement letter|letter of engagement|contract|agreement) (?:is )?signed\b"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -172,7 +175,7 @@ _QUESTION_TAIL = re.compile(r"^[^.!\n]{0,80}\?")
 # Conditions and wishes: "if the agreement is signed by…", "ideally we'd have it signed", "once we receive the PO".
 _CONDITIONAL = re.compile(
     r"\b(?:if|once|when|whenever|unless|in case|provided|assuming|as soon as|after|before|until|ideally|hopefully"
-    r"|would|could|should|might|will|shall|can|need(?:s|ed)? to|needs|want(?:s)? to|to (?:have|get)|we'd|you'd|i'd"
+    r"|would|could|should|might|will|shall|can|need(?:s|ed)?|want(?:s)? to|to (?:have|get)|we'd|you'd|i'd"
     r"|let's|let us|let me know|ready to|able to|plan(?:ning)? to|expect(?:ing)? to|aim(?:ing)? to|hope to"
     r"|wenn|falls|sobald|sofern|bevor|nachdem|bis|würden|könnten|sollten|möchten|werden|wollen)\b[^.!?\n]{0,50}$",
     re.IGNORECASE,
