@@ -142,3 +142,20 @@ def test_headings_and_table_columns_are_not_company_names(text: str) -> None:
 @pytest.mark.parametrize("text", ["IBM", "ACME GMBH", "Macy's", "Rowan & Finch LLP", "BASF SE"])
 def test_short_capitals_and_real_names_still_are(text: str) -> None:
     assert looks_like_company(text)
+
+
+def test_a_kg_footer_names_its_general_partner_which_is_not_the_customer() -> None:
+    from vectoros_pipelines.extraction.companies import signature_companies
+
+    text = ("Grüße\nFranz Roth\nEinkauf\nMüller Backwaren GmbH & Co. KG\n"
+            "Sitz Ulm, persönlich haftende Gesellschafterin: Müller Backwaren Verwaltungs-GmbH")
+    assert signature_companies(text, "Franz Roth")[0] == "Müller Backwaren GmbH & Co. KG"
+    assert best_name_for_domain([text], "mueller-backwaren.de")[0] == "Müller Backwaren GmbH & Co. KG"
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("Lipa Medical d.o.o.", "lipa medical"), ("Moravia Precision s.r.o.", "moravia precision"),
+    ("Alpenhof Hotels GmbH & Co KG", "alpenhof hotels"), ("Bauer Holzbau GesmbH", "bauer holzbau"),
+])
+def test_central_european_legal_forms_are_not_part_of_the_name(name: str, key: str) -> None:
+    assert company_key(name) == key

@@ -14,11 +14,13 @@ _LEGAL_FORMS = (
     "ug", "e.k.", "inc.", "inc", "llc", "l.l.c.", "llp", "ltd.", "ltd", "corp.", "corp", "co.", "co", "plc",
     "s.a.", "sa", "s.a.s.", "sas", "sarl", "b.v.", "bv", "n.v.", "nv", "oy", "ab", "as", "a/s", "aps", "spa",
     "srl", "pte", "pte. ltd.", "lp", "l.p.", "k.k.", "s.l.", "sl", "gbr", "ohg", "e.v.", "sp. z o.o.",
+    "gmbh & co. kg", "gesmbh", "d.o.o.", "doo", "s.r.o.", "sro", "a.s.", "kft.", "kft", "zrt.", "s.a.s", "oü", "sia",
+    "uab", "as.", "gmbh & co kg", "co kg", "e.u.", "og", "kg.", "sp.j.", "s.c.", "sp. k.",
 )
 LEGAL_FORM_PATTERN = (
     r"(?:GmbH & Co\.? KG|Pty\.? Ltd\.?|Co\., Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|"
     r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|OHG|GbR|e\.V\.|plc|PLC|S\.A\.R\.L\.|S\.a\.r\.l\.|S\.A\.S\.|S\.A\.|SAS|SARL|"
-    r"S\.p\.A\.|S\.r\.l\.|S\.L\.|Sp\. z o\.o\.|"
+    r"S\.p\.A\.|S\.r\.l\.|S\.L\.|Sp\. z o\.o\.|d\.o\.o\.|s\.r\.o\.|a\.s\.|Kft\.|Zrt\.|GesmbH|e\.U\.|"
     r"B\.V\.|BV|N\.V\.|NV|Oy|AB|A/S|ApS|Pte\.? Ltd\.?|LP|K\.K\.)"
 )
 _TRAILING_LEGAL = re.compile(
@@ -119,7 +121,7 @@ def best_name_for_domain(texts: list[str], domain: str) -> tuple[str, int, int, 
     for index, text in enumerate(texts):
         for name, start, _end in company_candidates(text):
             for sub_name, sub_start in _sub_runs(name, start):
-                if name_fits_domain(sub_name, domain):
+                if name_fits_domain(sub_name, domain) and not _GENERAL_PARTNER.search(sub_name):
                     length = len(sub_name)
                     if best is None or length > len(best[0]):
                         best = (sub_name, index, sub_start, sub_start + length)
@@ -312,7 +314,12 @@ def signature_companies(text: str, person: str = "") -> list[str]:
             if looks_like_company(nxt) and (titles or first_names or _LEGAL_TAIL.search(nxt)) and nxt not in found:
                 found.append(nxt)
             break
-    return found
+    # A GmbH & Co. KG's footer names its general partner ("Verwaltungs-GmbH"): never the trading name.
+    trading = [name for name in found if not _GENERAL_PARTNER.search(name)]
+    return trading or found
+
+
+_GENERAL_PARTNER = re.compile(r"\b(?:verwaltungs|beteiligungs|komplementär)[\w-]*\s*(?:gmbh|ag|se)\b", re.IGNORECASE)
 
 
 def signature_company(text: str, person: str = "") -> str | None:
