@@ -138,7 +138,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "killed", "scrapped", "withdrawn", "decided", "chose", "elected", "opted", "no longer", "pass on",
                     "selected", "successful", "closed", "lost", "direction", "fortsetzen", "fortführen", "umsetzen", "führen", "entschieden", "nicht weiter", "absage", "gestoppt",
                     "eis gelegt", "eingestellt", "gestrichen", "gekürzt", "eingefroren", "kein budget", "zuschlag",
-                    "bleiben", "zuge", "for ", "on ", "favo", "award", "hold", "paused", "on ice", "postpon", "freeze",
+                    "bleiben", "zuge", "went", "voted", "award", "hold", "paused", "on ice", "postpon", "freeze",
                     "further", "forward", "pass ", "anders", "zurückst", "auf eis", "investition", "verschoben"),
     "closed_won": ("signed", "executed", "purchase order", "po", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",

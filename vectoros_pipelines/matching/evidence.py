@@ -44,6 +44,7 @@ class MessageFacts:
     direction: str  # inbound | outbound | internal | meeting
     extraction: ExtractionResult
     deal_id: int | None = None  # already linked (a re-extracted message keeps its deal unless evidence moves it)
+    with_team: bool = False  # a member of the workspace (a seller, not just anyone at the company) takes part
 
     @property
     def company_key(self) -> str | None:
@@ -112,6 +113,10 @@ def _externals(people: Iterable[Mapping[str, Any]], parties: WorkspaceParties) -
     return tuple(emails), tuple(domains), tuple(names)
 
 
+def _with_team(people: Iterable[Mapping[str, Any]], parties: WorkspaceParties) -> bool:
+    return any((person.get("email") or "").strip().lower() in parties.user_emails for person in people)
+
+
 def _extraction(data: Mapping[str, Any] | None, confidence: float | None, related: bool | None) -> ExtractionResult:
     if data:
         return ExtractionResult.from_json(dict(data))
@@ -138,6 +143,7 @@ def facts_from_email_row(row: Mapping[Any, Any], parties: WorkspaceParties) -> M
         direction=row.get("direction") or ("internal" if not emails else "inbound"),
         extraction=_extraction(row.get("extracted_data"), row.get("confidence"), row.get("is_deal_related")),
         deal_id=row.get("deal_id"),
+        with_team=_with_team(row.get("participants") or [], parties),
     )
 
 
@@ -162,6 +168,8 @@ def facts_from_event_row(row: Mapping[Any, Any], parties: WorkspaceParties) -> M
         direction="meeting",
         extraction=_extraction(row.get("extracted_data"), row.get("confidence"), row.get("is_deal_related")),
         deal_id=row.get("deal_id"),
+        # A reminder with nobody invited sits in a member's own calendar.
+        with_team=not people or _with_team(people, parties),
     )
 
 

@@ -264,17 +264,23 @@ def can_create(facts: MessageFacts, policy: MatchPolicy) -> bool:
 
 
 _BUYER_SIDE = "we are the buyer"
-# Evidence that the message is part of the deal's conversation, not just mail from someone on it; a
-# colleague's note titled with the customer's name is about that customer whatever words it uses.
-_CONVERSATION = frozenset({"thread", "subject+participant", "subject (internal)", "company in subject"})
+_CONVERSATION = frozenset({"thread", "subject+participant", "subject (internal)"})
+_TEAM_NOTE = "company in subject"
 
 
 def _mostly_deal_talk(deal: DealProfile) -> bool:
     return deal.signal_messages > 2 * (deal.messages - deal.signal_messages)
 
 
-def same_conversation(candidate: Candidate) -> bool:
-    return bool(_CONVERSATION.intersection(candidate.reasons))
+def same_conversation(candidate: Candidate, facts: MessageFacts | None = None) -> bool:
+    """Evidence that the message is part of the deal's conversation, not just mail from someone on it.
+
+    The sales team's own note titled with the customer's name ("Calloway – pricing in dollars") is about
+    that customer whatever words it uses; anyone else at the company naming a counterparty is not.
+    """
+    if _CONVERSATION.intersection(candidate.reasons):
+        return True
+    return facts is not None and facts.with_team and _TEAM_NOTE in candidate.reasons
 
 
 def required_score(facts: MessageFacts, policy: MatchPolicy) -> float:
@@ -293,7 +299,7 @@ def decide(facts: MessageFacts, candidates: dict[int, Candidate], index: DealInd
            policy: MatchPolicy) -> Decision:
     best = best_candidate(candidates, index)
     if best is not None and best.score >= required_score(facts, policy) and (
-            shows_deal_signal(facts) or same_conversation(best) or _mostly_deal_talk(index.profiles[best.deal_id])):
+            shows_deal_signal(facts) or same_conversation(best, facts) or _mostly_deal_talk(index.profiles[best.deal_id])):
         # A contact's mail that shows no deal signal joins by contact only while the deal's own mail is
         # mostly deal talk: a lawyer or a colleague who writes about everything does not turn a deal into
         # a catch-all for their correspondence.
