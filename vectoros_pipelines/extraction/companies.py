@@ -14,8 +14,8 @@ _LEGAL_FORMS = (
     "ug", "e.k.", "inc.", "inc", "llc", "l.l.c.", "llp", "ltd.", "ltd", "corp.", "corp", "co.", "co", "plc",
     "s.a.", "sa", "s.a.s.", "sas", "sarl", "b.v.", "bv", "n.v.", "nv", "oy", "ab", "as", "a/s", "aps", "spa",
     "srl", "pte", "pte. ltd.", "lp", "l.p.", "k.k.", "s.l.", "sl", "gbr", "ohg", "e.v.", "sp. z o.o.",
-    "gmbh & co. kg", "gesmbh", "d.o.o.", "doo", "s.r.o.", "sro", "a.s.", "kft.", "kft", "zrt.", "s.a.s", "oü", "sia",
-    "uab", "as.", "gmbh & co kg", "co kg", "e.u.", "og", "kg.", "sp.j.", "s.c.", "sp. k.",
+    "gesmbh", "d.o.o.", "doo", "s.r.o.", "sro", "a.s.", "kft.", "kft", "zrt.", "s.a.s", "oü", "sia", "uab", "co kg",
+    "e.u.", "og", "kg.", "sp.j.", "s.c.", "sp. k.",
 )
 LEGAL_FORM_PATTERN = (
     r"(?:GmbH & Co\.? KG|Pty\.? Ltd\.?|Co\., Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|"

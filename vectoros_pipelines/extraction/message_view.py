@@ -72,6 +72,16 @@ def _common(view: MessageView, raw_text: str) -> MessageView:
     return view
 
 
+def _outsider_signals(view: MessageView) -> MessageView:
+    """What only an outsider's own new text can say: that they sell to us, or that it is a broadcast."""
+    if view.parties.direction == "inbound":
+        view.buyer_hits = buyer_side_hits(view.classifier_text)
+        # A customer answering our newsletter is a lead, and our own prospecting mail may carry an opt-out line.
+        if broadcast_text(view.text):
+            view.bulk_reasons.append("broadcast-text")
+    return view
+
+
 def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
     body = email.body_text or ""
     masked_body = mask_instructions(body)
@@ -95,13 +105,7 @@ def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
         masked_body=masked_body,
     )
     view = _common(view, raw)
-    if parties.direction == "inbound":
-        view.buyer_hits = buyer_side_hits(view.classifier_text)
-        # Only what an outsider wrote now: a customer answering our newsletter is a lead, and our own
-        # prospecting mail may carry an opt-out line.
-        if broadcast_text(view.text):
-            view.bulk_reasons.append("broadcast-text")
-    return view
+    return _outsider_signals(view)
 
 
 def event_view(event: ParsedEvent, context: WorkspaceContext) -> MessageView:
@@ -118,10 +122,4 @@ def event_view(event: ParsedEvent, context: WorkspaceContext) -> MessageView:
         sender_name=(organizer.name or "") if organizer else "",
     )
     view = _common(view, raw)
-    if parties.direction == "inbound":
-        view.buyer_hits = buyer_side_hits(view.classifier_text)
-        # Only what an outsider wrote now: a customer answering our newsletter is a lead, and our own
-        # prospecting mail may carry an opt-out line.
-        if broadcast_text(view.text):
-            view.bulk_reasons.append("broadcast-text")
-    return view
+    return _outsider_signals(view)
