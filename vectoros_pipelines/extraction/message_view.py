@@ -77,7 +77,7 @@ def _outsider_signals(view: MessageView) -> MessageView:
     if view.parties.direction == "inbound":
         view.buyer_hits = buyer_side_hits(view.classifier_text)
         # A customer answering our newsletter is a lead, and our own prospecting mail may carry an opt-out line.
-        if broadcast_text(view.text):
+        if view.unsubscribe_text:  # broadcast_text(view.text), found once in _common
             view.bulk_reasons.append("broadcast-text")
     return view
 

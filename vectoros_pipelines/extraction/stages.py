@@ -132,8 +132,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _COMPILED = tuple((stage, re.compile(pattern, re.IGNORECASE | re.MULTILINE)) for stage, pattern in _STAGE_PATTERNS)
 # Substrings one of which every match of a stage contains: a C-speed gate before the regex.
+# Plain anchors are substrings; those written r"\b…" are words ("po" is in "report", "net" in "internet").
 _ANCHORS: dict[str, tuple[str, ...]] = {
-    "closed_lost": ("another", "a different", "alternative", "an other", "competi", "existing", "current", "incumbent", "other",
+    "closed_lost": ("another", "a different", "alternative", "an other", "competi", "existing", "current", "incumbent", r"\bother\b",
                     "moving forward", "proceed", "going ahead", "go ahead", "cancel", "shelved", "frozen", " cut", "pulled",
                     "killed", "scrapped", "withdrawn", "decided", "chose", "elected", "opted", "no longer", "pass on",
                     "selected", "successful", "closed", "lost", "direction", "fortsetzen", "fortführen", "umsetzen", "führen", "entschieden", "nicht weiter", "absage", "gestoppt",
@@ -143,7 +144,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "this further", "it further", "things further", "this forward", "it forward", "things forward",
                     "any further", "any forward", "pass for", "pass this", "zurückst", "auf eis", "investition",
                     "verschoben"),
-    "closed_won": ("signed", "executed", "purchase order", "po", "attached", "attaching", "here is", "here's",
+    "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
                    "invoice", "anbei", "zusage",
@@ -154,8 +155,8 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
                     "zahlungsbedingungen", "rechtsabteilung", "zu teuer", "preislich", "entgegenkommen", "dpa", "sow",
-                    "comments", "changes", "edits", "markup", "mark-up", "feedback", "data processing", "clause", "cap",
-                    "questionnaire", "assessment", "review", "vendor", "net", "invoic", "price", "pricing", "rate", "deal",
+                    "comments", "changes", "edits", "markup", "mark-up", "feedback", "data processing", "clause", r"\bcap\b",
+                    "questionnaire", "assessment", "review", "vendor", r"\bnet ?\d", "invoic", "price", "pricing", "best ", "volume", "multi-year",
                     "terms", "zahlungsziel", "einkauf", "vertrag", "agb", "avv", "sicherheitsfragebogen", "preisnachlass",
                     "mengenrabatt"),
     "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "offer", "angebot",
@@ -168,6 +169,12 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                   "go live", "need", "want", "looking", "must", "zeitplan", "zeitrahmen", "einführung"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
              "look", "anfrage", "interesse an", "interessiert", "kennenlernen"),
+}
+_GATES: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]] = {
+    stage: (tuple(a for a in anchors if not a.startswith("\\b")),
+            re.compile("|".join(a for a in anchors if a.startswith("\\b")), re.IGNORECASE)
+            if any(a.startswith("\\b") for a in anchors) else None)
+    for stage, anchors in _ANCHORS.items()
 }
 
 # The clause before a match, up to the previous sentence end: what the guards below read.
@@ -258,7 +265,8 @@ def stage_hint(text: str) -> StageHint | None:
     """The most advanced stage the text states (not negated, asked, requested or planned), with where it said so."""
     lowered = text.lower()
     for stage, pattern in _COMPILED:
-        if not any(anchor in lowered for anchor in _ANCHORS[stage]):
+        plain, words = _GATES[stage]
+        if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text))):
             continue
         for m in pattern.finditer(text):
             if not _counts(stage, text, m.start(), m.end()):
