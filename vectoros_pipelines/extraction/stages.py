@@ -58,7 +58,14 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|froze[n]? (?:all )?(?:discretionary |non-essential )?(?:spend|spending|budgets?|investments?)\b"
      r"|(?:we'll|we will|going to|have decided to) pass (?:for now|this time|on this)"
      r"|anders entschieden|(?:projekt|vorhaben|investition|thema|retrofit|umbau)\b[^.!?\n]{0,30}\b(?:zurückstellen|zurückgestellt|auf eis)"
-     r"|investitionsstopp|investitionen (?:wurden |sind )?(?:gestoppt|eingefroren)|auf (?:nächstes|kommendes) jahr verschoben"),
+     r"|investitionsstopp|investitionen (?:wurden |sind )?(?:gestoppt|eingefroren)|auf (?:nächstes|kommendes) jahr verschoben"
+     r"|(?:tender|bid|proposal|submission|offer|quote|pitch)s? (?:has|have|was|were) not (?:been )?successful"
+     r"|(?:intends? to |decided to |will )?award (?:the (?:contract|business|tender|work) )?to "
+     + _NOT_US + r"[A-Z]"
+     r"|(?:board|management|works council|committee|cfo|ceo)\b[^.!?\n]{0,60}\b(?:rejected|declined|turned down|vetoed)"
+     r"|bleiben\b[^.!?\n]{0,40}\bbei (?:unserem|unseren|unserer|dem|der|den) (?:bestehenden|bisherigen|aktuellen|jetzigen|alten)"
+     r"|(?:betriebsrat|geschäftsführung|geschäftsleitung|vorstand|aufsichtsrat|gremium)\b[^.!?\n]{0,80}\babgelehnt"
+     r"|(?:projekt|thema|vorhaben) ist (?:damit |hiermit |leider )?(?:für uns )?(?:beendet|gestorben|vom tisch)"),
     ("closed_won",
      r"(?:have |has |we've |i've |just |now )?(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
@@ -88,7 +95,10 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:please )?(?:send|issue) (?:us |me )?(?:the |an |your )?order confirmation"
      r"|(?:we )?(?:hereby )?(?:place|confirm|placing|confirming) (?:the|our|an|this) order\b|here is our (?:purchase )?order\b"
      r"|(?:happy|pleased|glad|delighted) to (?:proceed|go ahead|sign off)(?! with (?:a|an|the) (?:demo|call|meeting|workshop|pilot|trial|chat)\b)"
-     r"|signed (?:on|from) our (?:side|end)|(?:engagement letter|letter of engagement|contract|agreement) (?:is )?signed\b"),
+     r"|signed (?:on|from) our (?:side|end)|(?:engagement letter|letter of engagement|contract|agreement) (?:is )?signed\b"
+     r"|(?:erhalten sie|senden wir ihnen|schicken wir ihnen) (?:hiermit )?unsere[nr]? (?:bestellung|auftrag|bestellschein)"
+     r"|\bbestell\w* (?:ich|wir) (?:\w+ )?hiermit|hiermit bestell|(?:hat|haben) (?:heute |jetzt |gestern |endlich )?bestellt\b"
+     r"|(?:have|has) (?:just )?placed (?:the|an|their|our) order\b|award(?:ed|ing)? (?:the (?:contract|business|tender|work) )?to you\b"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -143,13 +153,15 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "consultancy", " firm", "award", "on hold", "paused", "on ice", "postpon", "freeze", "froze",
                     "this further", "it further", "things further", "this forward", "it forward", "things forward",
                     "any further", "any forward", "pass for", "pass this", "zurückst", "auf eis", "investition",
-                    "verschoben"),
+                    "verschoben", "successful", "award", "rejected", "declined", "turned down", "vetoed", "bleiben",
+                    "abgelehnt", "beendet", "gestorben", "vom tisch"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
                    "invoice", "anbei", "zusage",
                    "unterzeichne", "gegengezeichne", "auftrag", "bestell", "angebot", "zuschlag", "entschieden",
                    "order confirmation", "the order", "our order", "an order", "this order", "purchase order",
+                   "their order", "hiermit", "bestellt", "award",
                    "proceed", "go ahead", "sign off"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
