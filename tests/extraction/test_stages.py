@@ -140,6 +140,8 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("We are delighted to award the contract to you.", "closed_won"),
     ("Our attempts to reach the warehouse have not been successful.", None),
     ("Our board rejected the budget request, so the project is off.", "closed_lost"),
+    ("Frau Brinkmann aus unserem Einkauf hat mir Ihren Kontakt gegeben.", None),
+    ("Unser Einkauf hat noch Anmerkungen zu den Zahlungsbedingungen.", "negotiation"),
     ("Our new CFO has frozen all discretionary spend for the rest of the year.", "closed_lost"),
     ("Our legal team sent back comments on the MSA, mostly the liability cap.", "negotiation"),
     ("Attached is the completed security questionnaire.", "negotiation"),
