@@ -142,6 +142,8 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Our board rejected the budget request, so the project is off.", "closed_lost"),
     ("Frau Brinkmann aus unserem Einkauf hat mir Ihren Kontakt gegeben.", None),
     ("Unser Einkauf hat noch Anmerkungen zu den Zahlungsbedingungen.", "negotiation"),
+    ("To put together a firm quotation, Petra needs a few things from your side.", None),
+    ("We prepared the quotation you asked for; it is attached.", "proposal"),
     ("Our new CFO has frozen all discretionary spend for the rest of the year.", "closed_lost"),
     ("Our legal team sent back comments on the MSA, mostly the liability cap.", "negotiation"),
     ("Attached is the completed security questionnaire.", "negotiation"),

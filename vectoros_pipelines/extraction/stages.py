@@ -222,6 +222,7 @@ _REQUEST = re.compile(
 _PLANNED = re.compile(
     r"\b(?:i'll|i will|we'll|we will|let's|let us|let me|shall we|happy to|glad to|would love to|like to|plan to|going to"
     r"|next step(?: is| would be)?|(?:to|can|could) (?:set up|schedule|arrange|book|organi[sz]e)|set up|schedule|arrange|organi[sz]e"
+    r"|put together|prepare|draw up|work up|finali[sz]e"
     r"|suggest|propose|how about|would you|are you (?:free|available)|so (?:that )?(?:you|your team|the team|they|we) can"
     r"|organisiere|organisieren|planen|vereinbaren|schlage|schlagen|nächste[nrs]? schritte?|damit|würde(?:n)? gerne"
     r"|möchte(?:n)? gerne|lassen sie uns|können wir|kann ich|ich kann|wir können|gerne (?:zeige|zeigen|stelle|stellen)"
