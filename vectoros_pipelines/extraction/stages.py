@@ -67,12 +67,12 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:betriebsrat|geschäftsführung|geschäftsleitung|vorstand|aufsichtsrat|gremium)\b[^.!?\n]{0,80}\babgelehnt"
      r"|(?:projekt|thema|vorhaben) ist (?:damit |hiermit |leider )?(?:für uns )?(?:beendet|gestorben|vom tisch)"),
     ("closed_won",
-     r"(?:have |has |we've |i've |just |now )?(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
+     r"(?:have |has |we've |i've |just |now )?\b(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
      r"|(?:contract|agreement|order form|msa|quote|deal|paperwork|sow|documents?|envelope) (?:is |has been |was |are |have been |now )"
      r"(?:fully |now )?(?:signed|countersigned|executed|completed)"
-     r"|signed (?:copy|contract|agreement|order form|quote|proposal|sow|documents?|msa)|signed and returned"
-     r"|(?:signed|completed) the (?:docusign|adobe sign|e-?signature|envelope)"
+     r"|\bsigned (?:copy|contract|agreement|order form|quote|proposal|sow|documents?|msa)|\bsigned and returned"
+     r"|\b(?:signed|completed) the (?:docusign|adobe sign|e-?signature|envelope)"
      r"|(?:they|they've|they have|the customer|the client) (?:just |finally |officially )?signed\b"
      r"|\b(?:po|purchase order)(?: #?[\w-]*\d[\w-]*)? (?:is )?attached|please (?:send (?:us |me )?(?:the|your) |go ahead and )?invoice\b"
      r"|(?:attached|attaching|here is|here's|please find|enclosed)(?: is| are)? (?:the |our |a )?(?:signed|countersigned|executed|purchase order|po\b)"
@@ -95,13 +95,13 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:please )?(?:send|issue) (?:us |me )?(?:the |an |your )?order confirmation"
      r"|(?:we )?(?:hereby )?(?:place|confirm|placing|confirming) (?:the|our|an|this) order\b|here is our (?:purchase )?order\b"
      r"|(?:happy|pleased|glad|delighted) to (?:proceed|go ahead|sign off)(?! with (?:a|an|the) (?:demo|call|meeting|workshop|pilot|trial|chat)\b)"
-     r"|signed (?:on|from) our (?:side|end)|(?:engagement letter|letter of engagement|contract|agreement) (?:is )?signed\b"
+     r"|\bsigned (?:on|from) our (?:side|end)|(?:engagement letter|letter of engagement|contract|agreement) (?:is )?signed\b"
      r"|(?:erhalten sie|senden wir ihnen|schicken wir ihnen) (?:hiermit )?unsere[nr]? (?:bestellung|auftrag|bestellschein)"
      r"|\bbestell\w* (?:ich|wir) (?:\w+ )?hiermit|hiermit bestell|(?:hat|haben) (?:heute |jetzt |gestern |endlich )?bestellt\b"
      r"|(?:have|has) (?:just )?placed (?:the|an|their|our) order\b|award(?:ed|ing)? (?:the (?:contract|business|tender|work) )?to you\b"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
-     r"|discount|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
+     r"|discount(?!er)|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
      r"|(?:over|above|exceeds|beyond) (?:our|the) budget|(?:can|could) you (?:do|go) (?:better|lower)|too expensive|price is too high"
      r"|meet (?:you|us) (?:halfway|in the middle|at (?:[$€£]|\d|us\$|usd|eur|gbp|chf))|sharpen|procurement (?:review|process|terms|requires)"
      r"|rabatt|nachlass|vertragsentwurf|konditionen|verhandl|zahlungsbedingungen|rechtsabteilung|über (?:unserem|dem) budget"
@@ -120,7 +120,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("proposal",
      r"proposal|quote\b|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
-     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? angebot|angebot (?:anbei|im anhang|für)"
+     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? (?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
      r"|kostenvoranschlag|preisangebot|preisübersicht"
      r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
      r"|pricing review|angebotsbesprechung|angebotspräsentation|preisvorschlag|angebot (?:gesendet|geschickt|verschickt|übermittelt)"),
@@ -212,7 +212,7 @@ _DEADLINE_AFTER = re.compile(
 )
 # Asking for a thing is not having it: "could you send us a proposal", "können Sie uns ein Angebot schicken".
 _REQUEST = re.compile(
-    r"\b(?:could|can|would|will) you\b[^.!?\n]{0,40}$|\b(?:please|pls|kindly)\s+(?:send|share|provide|put together|prepare|include)"
+    r"\b(?:could|can|would|will) you\b[^.!?\n]{0,40}$|\b(?:kannst|könntest|würdest) du\b[^.!?\n]{0,40}$|\b(?:please|pls|kindly)\s+(?:send|share|provide|put together|prepare|include)"
     r"[^.!?\n]{0,30}$|\b(?:send|share|put together|prepare) (?:us|me)\b[^.!?\n]{0,20}$|\b(?:see|get|receive|request|requesting|ask(?:ing)? for|waiting for|look(?:ing)? forward to)"
     r"\s+(?:a |an |the |your |some )?[^.!?\n]{0,15}$|\bkönnen sie\b[^.!?\n]{0,40}$|\bbitte\b[^.!?\n]{0,30}$"
     r"|\b(?:bitten|warten) (?:um|auf)\b[^.!?\n]{0,20}$|\bum ein\b[^.!?\n]{0,10}$",
@@ -237,6 +237,12 @@ _REPORTING = re.compile(
     r"\b(?:can|could|would like to|want(?:ed)? to|happy to|glad to|pleased to|delighted to)\s+(?:confirm|let you know|inform you"
     r"|share|say|report|tell you|announce)\b", re.IGNORECASE,
 )
+_FOR_THE = re.compile(r"\b(?:für (?:die|den|das|eine|einen|ein)|for (?:the|a|an)|zur|zum)\s*$", re.IGNORECASE)
+_SUITS_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:würden?|wäre|passen|passt|would (?:suit|work)|works? for|suits?)\b",
+                          re.IGNORECASE)
+_DATE_AFTER = re.compile(
+    r"^[^.!?\n]{0,60}(?:\d|\b(?:mon|tues|wednes|thurs|fri)day|\b(?:montag|dienstag|mittwoch|donnerstag|freitag)"
+    r"|\bnext week|\bnächste[nr]? woche)", re.IGNORECASE)
 _DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got")
 _OPEN_GUARDED = {"proposal", "demo", "qualified"}  # stages a request or a plan can only point at
 
@@ -271,6 +277,8 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
             return True  # a decision stated, even politely ("we'd like to move forward with your proposal")
         return not (_CONDITIONAL.search(before) or _REQUEST.search(before) or _DEADLINE_AFTER.match(after))
     if stage in _OPEN_GUARDED:
+        if _FOR_THE.search(before) and _SUITS_AFTER.match(after) and _DATE_AFTER.match(after):
+            return False  # "Für die Präsentation würden der 17. oder 18. passen": a date being found for it
         return not (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before))
     return True
 
