@@ -156,3 +156,13 @@ def test_a_customer_answering_our_newsletter_is_still_read(extractor, mail) -> N
                  "> You received this newsletter because you signed up. Unsubscribe here.\n\nTom Becker\nHalvorsen Foods Inc.")
     result = extractor.extract_email(email, US)
     assert result.is_deal_related and not any("broadcast" in reason for reason in result.reasons)
+
+
+def test_a_customer_on_free_mail_is_known_by_the_signature_and_its_website(extractor, mail) -> None:
+    email = mail("Markus Kranz <m.kranz@web.de>", "maria@brightline.io", "Getriebemotor kaputt",
+                 "Hallo Frau Lopez,\n\nkönnen Sie uns einen Ersatz-Getriebemotor liefern und was kostet das ungefähr?\n\n"
+                 "Gruß\nMarkus Kranz\n--\nSchreinerei Kranz e.K.\nInh. Markus Kranz\nDelbrücker Str. 17\n"
+                 "Tel. 05250 / 93 71 12\nwww.schreinerei-kranz.de\n")
+    result = extractor.extract_email(email, US)
+    assert result.company == "Schreinerei Kranz e.K." and result.company_domain == "schreinerei-kranz.de"
+    assert result.contact_email == "m.kranz@web.de"

@@ -19,7 +19,7 @@ _LEGAL_FORMS = (
 )
 LEGAL_FORM_PATTERN = (
     r"(?:GmbH & Co\.? KG|Pty\.? Ltd\.?|Co\., Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|"
-    r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|OHG|GbR|e\.V\.|plc|PLC|S\.A\.R\.L\.|S\.a\.r\.l\.|S\.A\.S\.|S\.A\.|SAS|SARL|"
+    r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|OHG|GbR|e\.V\.|e\.K\.|plc|PLC|S\.A\.R\.L\.|S\.a\.r\.l\.|S\.A\.S\.|S\.A\.|SAS|SARL|"
     r"S\.p\.A\.|S\.r\.l\.|S\.L\.|Sp\. z o\.o\.|d\.o\.o\.|s\.r\.o\.|a\.s\.|Kft\.|Zrt\.|GesmbH|e\.U\.|"
     r"B\.V\.|BV|N\.V\.|NV|Oy|AB|A/S|ApS|Pte\.? Ltd\.?|LP|K\.K\.)"
 )

@@ -9,6 +9,7 @@ from datetime import date
 from vectoros_pipelines.extraction.close_date import close_date
 from vectoros_pipelines.extraction.companies import LEGAL_FORM_PATTERN, best_name_for_domain, name_from_domain
 from vectoros_pipelines.extraction.deal_amount import deal_amount
+from vectoros_pipelines.extraction.domains import is_free_mail, registrable_domain
 from vectoros_pipelines.extraction.message_view import MessageView
 from vectoros_pipelines.extraction.products import find_product
 
@@ -36,8 +37,7 @@ def _signature(text: str) -> str:
     return "\n".join(lines[-12:])
 
 
-def _company(view: MessageView) -> str | None:
-    domain = view.parties.company_domain
+def _company(view: MessageView, domain: str | None) -> str | None:
     contact = view.parties.contact
     display = contact.name if contact and contact.name else ""
     # the quoted history last: the customer's own signature is often only there
@@ -57,9 +57,25 @@ def _company(view: MessageView) -> str | None:
     return name_from_domain(domain) if domain else None
 
 
+# A website in a signature: "www.schreinerei-kranz.de", "https://bramblecote.org.uk".
+_WEBSITE = re.compile(r"(?:\bhttps?://|\bwww\.)(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
+
+
+def _signature_website(view: MessageView) -> str | None:
+    """A small customer writing from gmail or web.de still signs with their firm's website."""
+    for m in reversed(list(_WEBSITE.finditer(_signature(view.text)))):
+        domain = registrable_domain(m.group(1).lower())
+        if domain and not is_free_mail(domain):
+            return domain
+    return None
+
+
 def party_fields(view: MessageView) -> Fields:
-    """Who the other side is, from headers alone: cheap enough for every message."""
-    fields = Fields(company_domain=view.parties.company_domain)
+    """Who the other side is, from headers and the sender's signature: cheap enough for every message."""
+    domain = view.parties.company_domain
+    if domain is None and view.parties.direction == "inbound" and view.parties.only_free_mail:
+        domain = _signature_website(view)
+    fields = Fields(company_domain=domain)
     contact = view.parties.contact
     if contact is not None:
         fields.contact_email = contact.email
@@ -69,7 +85,7 @@ def party_fields(view: MessageView) -> Fields:
 
 def extract_fields(view: MessageView, catalogue: tuple[str, ...] = ()) -> Fields:
     fields = party_fields(view)
-    fields.company = _company(view)
+    fields.company = _company(view, fields.company_domain)
     text = view.classifier_text
     amount = deal_amount(text)
     if amount is not None:
