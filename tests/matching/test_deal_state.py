@@ -107,3 +107,11 @@ def test_stage_follows_status_correction() -> None:
     assert (fields.stage, fields.status) == ("closed_lost", "lost")
     fields = fold_evidence([_facts(0, deal_result(stage="closed_won", outcome="won"))], {"status": "open"})
     assert (fields.stage, fields.status) == ("lead", "open")  # the furthest open stage the evidence reached
+
+
+def test_a_name_with_a_legal_form_was_written_even_when_it_spells_the_domain() -> None:
+    # Customers' signatures say "ECKERT Anlagenbau GmbH" at eckert-anlagenbau.de; a colleague's note says "Eckert".
+    results = [deal_result("ECKERT Anlagenbau GmbH", "eckert-anlagenbau.de"), deal_result("Eckert", "eckert-anlagenbau.de"),
+               deal_result("ECKERT Anlagenbau GmbH", "eckert-anlagenbau.de"), deal_result("Eckert", "eckert-anlagenbau.de"),
+               deal_result("Eckert", "eckert-anlagenbau.de")]
+    assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "ECKERT Anlagenbau GmbH"

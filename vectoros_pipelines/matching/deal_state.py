@@ -220,7 +220,8 @@ def _company_choice(
     """
     if not companies:
         return None
-    written = [(key, ref) for key, ref in companies if not _domain_derived(key, domain)] or list(companies)
+    written = [(key, ref) for key, ref in companies
+               if not _domain_derived(key, domain, names_by_key.get(key, ()))] or list(companies)
     if domain:
         fitting = [(key, ref) for key, ref in written
                    if any(name_shares_domain(name, domain) for name in names_by_key.get(key, ()))
@@ -233,17 +234,22 @@ def _company_choice(
             fitting = [(key, ref) for key, ref in written if counts[key] >= 2 or any(
                 _LEGAL_FORM_END.search(name) for name in names_by_key.get(key, ()))]
             if not fitting:
-                fitting = [(key, ref) for key, ref in companies if _domain_derived(key, domain)]
+                fitting = [(key, ref) for key, ref in companies
+                           if _domain_derived(key, domain, names_by_key.get(key, ()))]
         written = fitting or written
     return _most_written(written)
 
 
-def _domain_derived(key: str, domain: str | None) -> bool:
-    """A key that is just the domain's label ("steinbrueck", "acme robotics" from acme-robotics.de)."""
+def _domain_derived(key: str, domain: str | None, spellings: Iterable[str] = ()) -> bool:
+    """A name only read off the domain ("Steinbrueck", "Acme Robotics" from acme-robotics.de).
+
+    The same words with a legal form ("ECKERT Anlagenbau GmbH" at eckert-anlagenbau.de) were written by
+    someone: no domain label carries one.
+    """
     if not domain:
         return False
     # Spaces matter: "ostrander retail" was written by someone, "ostranderretail" only read off the domain.
-    return key == company_key(name_from_domain(domain))
+    return key == company_key(name_from_domain(domain)) and not any(_LEGAL_FORM_END.search(s) for s in spellings)
 
 
 def _most_written(names: Sequence[tuple[str, SourceRef]]) -> tuple[str, SourceRef]:
