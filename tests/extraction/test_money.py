@@ -44,3 +44,12 @@ def test_deal_amount_skips_unit_prices_and_discounts() -> None:
     text = "That is $40 per user per month, $10K off list, so the total comes to $96,000 per year."
     chosen = deal_amount(text)
     assert chosen is not None and chosen.amount == 96_000
+
+
+def test_a_fee_for_the_work_is_the_value_a_setup_fee_is_not() -> None:
+    chosen = deal_amount("I attach a statement of work for the two-day workshop at a fee of £9,600 + VAT plus expenses.")
+    assert chosen is not None and (chosen.amount, chosen.currency) == (9600, "GBP")
+    chosen = deal_amount("Subscription EUR 22.800,00 jährlich netto, zzgl. einmalig EUR 3.900,00 Setup-Pauschale.")
+    assert chosen is not None and chosen.amount == 22800
+    chosen = deal_amount("Licences come to $40,000 a year; there is a one-off setup fee of $2,500.")
+    assert chosen is not None and chosen.amount == 40000

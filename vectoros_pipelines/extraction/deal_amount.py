@@ -8,7 +8,7 @@ from vectoros_pipelines.extraction.money import MoneyMention, find_amounts
 
 _TOTAL = re.compile(
     r"total|overall|contract value|deal|annual|per year|a year|/yr|/year|acv|tcv|arr|budget|price|pricing|quote|proposal|offer"
-    r"|comes? to|agreed|final|revised|updated|new|approved|order|invoice|gesamt|angebot|preis|summe|auftragswert|vertragswert|jährlich|pro jahr|netto",
+    r"|comes? to|agreed|final|revised|updated|new|approved|order|invoice|fee|gesamt|angebot|preis|summe|auftragswert|vertragswert|jährlich|pro jahr|netto",
     re.IGNORECASE,
 )
 _PER_UNIT = re.compile(
@@ -16,7 +16,10 @@ _PER_UNIT = re.compile(
     re.IGNORECASE,
 )
 _NOT_THE_VALUE = re.compile(
-    r"discount|off\b|save|saving|rabatt|nachlass|instead of|down from|list price|was |previous|statt|ursprünglich|listenpreis|fee|deposit|anzahlung",
+    r"discount|off\b|save|saving|rabatt|nachlass|instead of|down from|list price|was |previous|statt|ursprünglich|listenpreis|deposit|anzahlung"
+    # One-off and side fees are not what the deal is worth; "a fee of £9,600" for the work is.
+    r"|(?:setup|set-up|one-off|one-time|onboarding|implementation|late|transaction|handling|processing|booking|admin) fee"
+    r"|einmalig|pauschale|einrichtung",
     re.IGNORECASE,
 )
 
