@@ -150,6 +150,15 @@ def test_a_newsletter_stripped_of_its_list_headers_never_creates_a_deal(extracto
     assert result.confidence <= 0.05 and any("broadcast-text" in reason for reason in result.reasons)
 
 
+def test_a_confidentiality_footer_is_not_a_broadcast(extractor, mail) -> None:
+    email = mail("Tom Becker <tom.becker@halvorsenfoods.com>", "maria@brightline.io", "Supply agreement draft",
+                 "Hi Maria, attached is our draft supply agreement with our comments on the liability clause.\n\n"
+                 "Tom Becker\nHalvorsen Foods Inc.\nThis email is confidential. If you have received this email in error "
+                 "please notify the sender and delete it.")
+    result = extractor.extract_email(email, US)
+    assert not any("broadcast" in reason for reason in result.reasons) and result.is_deal_related
+
+
 def test_a_customer_answering_our_newsletter_is_still_read(extractor, mail) -> None:
     email = mail("Tom Becker <tom.becker@halvorsenfoods.com>", "maria@brightline.io", "Re: Brightline news",
                  "Hi Maria, saw your newsletter - we'd like a quote for 60 users on the Enterprise plan.\n\n"

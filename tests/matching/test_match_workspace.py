@@ -161,6 +161,28 @@ def test_colleagues_name_a_customer_by_one_word_or_with_umlauts(engine: Engine) 
     assert deal_of(engine, ws, "n6") is None
 
 
+def test_our_reply_to_a_vendors_quote_starts_no_deal_in_this_run_or_the_next(engine: Engine) -> None:
+    from dataclasses import replace
+
+    ws = make_workspace(engine)
+    quote = replace(not_deal(0.3), reasons=["classifier 0.91", "we are the buyer (please find attached our quotation)"])
+    store_mail(engine, ws, [
+        Mail("v1", "sales@chartwell-bi.com", ["rep@seller.io"], "Quotation Q-20417 - renewal", 0, quote),
+        Mail("v2", "rep@seller.io", ["sales@chartwell-bi.com"], "RE: Quotation Q-20417 - renewal", 1,
+             deal_result("Chartwell BI", "chartwell-bi.com", "sales@chartwell-bi.com", amount=18_000),
+             in_reply_to="v1", references=["v1"]),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    # The next hourly run sees only the newest reply; the quote it answers was skipped an hour ago.
+    store_mail(engine, ws, [
+        Mail("v3", "rep@seller.io", ["sales@chartwell-bi.com"], "RE: Quotation Q-20417 - renewal", 2,
+             deal_result("Chartwell BI", "chartwell-bi.com", "sales@chartwell-bi.com", amount=16_500),
+             in_reply_to="v2", references=["v1", "v2"]),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert _live_deals(engine, ws.id) == []
+
+
 def test_meetings_link_by_attendee(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [Mail("e1", "john@acme.com", ["rep@seller.io"], "Acme trial", 0,

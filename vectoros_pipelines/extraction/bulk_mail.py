@@ -18,7 +18,8 @@ _BULK_PRECEDENCE = {"bulk", "list", "junk"}
 # A person who writes to us never unsubscribes us or addresses us as "subscriber".
 _BROADCAST_TEXT = re.compile(
     r"\bunsubscribe\b|\bopt[- ]out\b|to be removed from (?:our|this|the) (?:mailing |e-?mail |distribution )?list"
-    r"|you (?:are receiving|received|have received) this (?:e-?mail|message|newsletter|alert)"
+    # ... but every confidentiality footer says "if you have received this email in error".
+    r"|you (?:are receiving|received|have received) this (?:e-?mail|message|newsletter|alert)(?! (?:in error|by mistake))"
     r"|this (?:e-?mail|message|newsletter) was sent to\b|manage (?:your )?(?:e-?mail )?(?:preferences|subscriptions?)"
     r"|view (?:this|it|the) (?:e-?mail |newsletter )?(?:in|on) (?:your |a )?(?:web )?browser"
     r"|\bdear (?:subscriber|list member|member|reader|valued (?:customer|client|member|subscriber))s?\b|\w+ subscriber,"

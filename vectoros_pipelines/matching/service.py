@@ -138,6 +138,7 @@ class _Session:
         self.skipped_by_contact: dict[str, list[MessageFacts]] = {}
         self.backfilled: set[SourceRef] = set()
         self.earlier_unlinked_threads: set[str] = set()
+        self.buyer_threads: set[str] = set()  # thread keys of this run's mail where a vendor sells to us
         if load_index:
             self._load(conn)
 
@@ -193,6 +194,7 @@ class _Session:
     def skip(self, facts: MessageFacts) -> None:
         self.unlinked.append(facts.ref)
         if _buyer_side(facts):
+            self.buyer_threads.update(facts.own_keys, facts.thread_refs)
             return
         for key in (*facts.own_keys, *facts.thread_refs):
             self.skipped_by_key.setdefault(key, []).append(facts)
@@ -233,6 +235,21 @@ class _Session:
                 self.backfilled.add(other.ref)
                 self.link(conn, deal_id, other)
                 todo.append(other)
+
+    def in_buyer_thread(self, conn: Connection, facts: MessageFacts) -> bool:
+        """Does the message answer mail in which a vendor sells to us (this run's, or an earlier run's)?
+
+        Our reply to a supplier's quotation talks prices and terms like a deal, but we are the buyer.
+        """
+        if self.buyer_threads.intersection(facts.thread_refs):
+            return True
+        keys = [k for k in facts.thread_refs if k in self.earlier_unlinked_threads]
+        if facts.ref.kind != "email" or not keys:
+            return False
+        rows = conn.execute(select(*_EMAIL_COLUMNS).where(
+            captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_(None),
+            or_(captured_emails.c.thread_key.in_(keys), captured_emails.c.message_key.in_(keys))))
+        return any(_buyer_side(facts_from_email_row(r._mapping, self.parties)) for r in rows)
 
     def _shares_deal_subject(self, deal_id: int, facts: MessageFacts) -> bool:
         return is_distinctive_subject(facts.subject_key) and any(
@@ -355,7 +372,7 @@ def match_workspace(engine: Engine, workspace: Workspace, *, index: VectorIndex 
                     report.linked += 1
                     for reason in decision.reasons[:1]:
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
-                elif decision.action == "create":
+                elif decision.action == "create" and not session.in_buyer_thread(conn, facts):
                     session.create(conn, facts, now)
                     report.created += 1
                 else:
