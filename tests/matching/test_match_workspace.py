@@ -183,6 +183,28 @@ def test_our_reply_to_a_vendors_quote_starts_no_deal_in_this_run_or_the_next(eng
     assert _live_deals(engine, ws.id) == []
 
 
+def test_a_meeting_with_a_vendor_of_ours_starts_no_deal_but_a_customer_saying_our_proposal_does(engine: Engine) -> None:
+    from dataclasses import replace
+
+    ws = make_workspace(engine)
+    quote = replace(not_deal(0.3), reasons=["classifier 0.21", "we are the buyer (anbei wie besprochen unser angebot)"])
+    redlines = replace(deal_result("Calloway Outdoor", "calloway.com", "dana@calloway.com", confidence=0.3),
+                       is_deal_related=False, reasons=["classifier 0.99", "we are the buyer (please find our proposal)"])
+    store_mail(engine, ws, [
+        Mail("b1", "kovac@pixelpunkt.at", ["rep@seller.io"], "Angebot Messestand", 0, quote),
+        Mail("b2", "dana@calloway.com", ["rep@seller.io"], "MSA redlines", 0, redlines),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    # Next run: meetings with both.
+    store_event(engine, ws, "evt-v", "Abstimmung Messestand", ["kovac@pixelpunkt.at", "rep@seller.io"], 2,
+                deal_result("Pixelpunkt", "pixelpunkt.at", "kovac@pixelpunkt.at", confidence=0.93))
+    store_event(engine, ws, "evt-c", "MSA call", ["dana@calloway.com", "rep@seller.io"], 2,
+                deal_result("Calloway Outdoor", "calloway.com", "dana@calloway.com", confidence=0.93))
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "evt-v") is None
+    assert deal_of(engine, ws, "evt-c") is not None
+
+
 def test_meetings_link_by_attendee(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [Mail("e1", "john@acme.com", ["rep@seller.io"], "Acme trial", 0,

@@ -113,6 +113,11 @@ def _externals(people: Iterable[Mapping[str, Any]], parties: WorkspaceParties) -
     return tuple(emails), tuple(domains), tuple(names)
 
 
+def external_addresses(people: Iterable[Mapping[str, Any]], parties: WorkspaceParties) -> tuple[str, ...]:
+    """The participants' addresses outside the workspace, lower-cased, in order."""
+    return _externals(people, parties)[0]
+
+
 def _with_team(people: Iterable[Mapping[str, Any]], parties: WorkspaceParties) -> bool:
     return any((person.get("email") or "").strip().lower() in parties.user_emails for person in people)
 

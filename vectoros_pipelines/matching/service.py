@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, String, cast, or_, select
 from sqlalchemy.engine import Connection
 
 from vectoros_pipelines.matching.deal_index import DealIndex
@@ -54,6 +54,8 @@ from vectoros_pipelines.vectors.index import VectorIndex
 log = logging.getLogger(__name__)
 
 CONTACT_LOOKBACK = timedelta(days=60)
+VENDOR_LOOKBACK = timedelta(days=365)
+VENDOR_CLASSIFIER_MAX = 0.5  # the classifier's own probability (before the buyer-side cap) below which a seller is a vendor
 CHUNK = 500  # messages per transaction: small enough to retry, large enough to amortise commits
 
 _EMAIL_COLUMNS = (
@@ -139,6 +141,7 @@ class _Session:
         self.backfilled: set[SourceRef] = set()
         self.earlier_unlinked_threads: set[str] = set()
         self.buyer_threads: set[str] = set()  # thread keys of this run's mail where a vendor sells to us
+        self.vendors: set[str] = set()  # addresses that sold to us: meeting or mailing them starts no sales deal
         if load_index:
             self._load(conn)
 
@@ -148,6 +151,15 @@ class _Session:
             select(captured_emails.c.thread_key).where(
                 captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_(None),
                 captured_emails.c.status == "processed", captured_emails.c.matched_at.is_not(None))) if r[0]}
+        # Who sold to us in recent mail an earlier run matched: a meeting with them is not a sales deal.
+        since = datetime.now(UTC) - VENDOR_LOOKBACK
+        for row in conn.execute(select(*_EMAIL_COLUMNS).where(
+                captured_emails.c.workspace_id == self.workspace_id, captured_emails.c.deal_id.is_(None),
+                captured_emails.c.sent_at >= since,
+                cast(captured_emails.c.extracted_data, String).like("%we are the buyer%"))):
+            facts = facts_from_email_row(row._mapping, self.parties)
+            if _classifier_probability(facts) < VENDOR_CLASSIFIER_MAX:
+                self.vendors.update(facts.external_emails)
         for row in conn.execute(select(deals).where(deals.c.workspace_id == self.workspace_id,
                                                     deals.c.merged_into.is_(None))):
             fields = DealFields(**{name: getattr(row, name) for name in DealFields.__dataclass_fields__
@@ -195,6 +207,10 @@ class _Session:
         self.unlinked.append(facts.ref)
         if _buyer_side(facts):
             self.buyer_threads.update(facts.own_keys, facts.thread_refs)
+            if _classifier_probability(facts) < VENDOR_CLASSIFIER_MAX:
+                # A customer's "please find our proposal" on the MSA also reads buyer-side; only when the
+                # classifier agrees it is no sale is the sender a vendor of ours.
+                self.vendors.update(facts.external_emails)
             return
         for key in (*facts.own_keys, *facts.thread_refs):
             self.skipped_by_key.setdefault(key, []).append(facts)
@@ -235,6 +251,11 @@ class _Session:
                 self.backfilled.add(other.ref)
                 self.link(conn, deal_id, other)
                 todo.append(other)
+
+    def buys_from(self, facts: MessageFacts) -> bool:
+        """Is the other side someone who sells to us (their quote or invoice was buyer-side mail)?"""
+        contact = primary_contact(facts)
+        return bool(contact and contact in self.vendors)
 
     def in_buyer_thread(self, conn: Connection, facts: MessageFacts) -> bool:
         """Does the message answer mail in which a vendor sells to us (this run's, or an earlier run's)?
@@ -336,6 +357,17 @@ class _Session:
         self.unlinked.clear()
 
 
+def _classifier_probability(facts: MessageFacts) -> float:
+    """The classifier's probability before any cap, from the reasons the extractor recorded ("classifier 0.31")."""
+    for reason in facts.extraction.reasons:
+        if reason.startswith("classifier "):
+            try:
+                return float(reason.split()[1])
+            except (IndexError, ValueError):
+                break
+    return facts.extraction.confidence
+
+
 def _buyer_side(facts: MessageFacts) -> bool:
     return any(reason.startswith("we are the buyer") for reason in facts.extraction.reasons)
 
@@ -372,7 +404,8 @@ def match_workspace(engine: Engine, workspace: Workspace, *, index: VectorIndex 
                     report.linked += 1
                     for reason in decision.reasons[:1]:
                         report.reasons[reason] = report.reasons.get(reason, 0) + 1
-                elif decision.action == "create" and not session.in_buyer_thread(conn, facts):
+                elif (decision.action == "create" and not session.in_buyer_thread(conn, facts)
+                      and not session.buys_from(facts)):
                     session.create(conn, facts, now)
                     report.created += 1
                 else:
