@@ -205,6 +205,18 @@ def test_a_meeting_with_a_vendor_of_ours_starts_no_deal_but_a_customer_saying_ou
     assert deal_of(engine, ws, "evt-c") is not None
 
 
+def test_a_team_note_written_before_the_deal_existed_joins_it(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        # The colleague's note comes first (the customer's inquiry reached someone else), the deal a day later.
+        Mail("t1", "rep@seller.io", ["boss@seller.io"], "Kowalski Posen – Preis", 0, not_deal(0.06)),
+        Mail("t2", "m.nowak@zm-kowalski.pl", ["rep@seller.io"], "Offer servo drives", 1,
+             deal_result("ZM Kowalski", "zm-kowalski.pl", "m.nowak@zm-kowalski.pl", amount=210_000)),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "t1") == deal_of(engine, ws, "t2") is not None
+
+
 def test_meetings_link_by_attendee(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [Mail("e1", "john@acme.com", ["rep@seller.io"], "Acme trial", 0,

@@ -142,6 +142,7 @@ class _Session:
         self.earlier_unlinked_threads: set[str] = set()
         self.buyer_threads: set[str] = set()  # thread keys of this run's mail where a vendor sells to us
         self.vendors: set[str] = set()  # addresses that sold to us: meeting or mailing them starts no sales deal
+        self.team_notes: list[MessageFacts] = []  # this run's skipped notes among the team, for deals created later
         if load_index:
             self._load(conn)
 
@@ -219,6 +220,8 @@ class _Session:
         contact = primary_contact(facts)
         if contact:
             self.skipped_by_contact.setdefault(contact, []).append(facts)
+        if facts.ref.kind == "email" and facts.is_internal and facts.with_team:
+            self.team_notes.append(facts)
 
     def link_thread(self, conn: Connection, deal_id: int, facts: MessageFacts, *,
                     adopt_contact_mail: bool = False) -> None:
@@ -337,7 +340,18 @@ class _Session:
         self.corrections[deal_id] = {}
         self.index.set_fields(deal_id, fields, facts.products)
         self.link_thread(conn, deal_id, facts, adopt_contact_mail=True)
+        self._adopt_team_notes(conn, deal_id, facts)
         return deal_id
+
+    def _adopt_team_notes(self, conn: Connection, deal_id: int, facts: MessageFacts) -> None:
+        """The team's notes naming the customer, written shortly before the deal existed ("Kowalski – Preis")."""
+        for note in self.team_notes:
+            if note.ref in self.backfilled or not timedelta(0) <= facts.occurred_at - note.occurred_at <= CONTACT_LOOKBACK:
+                continue
+            named = self.index.deals_named_in(note.subject_key) | self.index.deals_nicknamed_in(note.subject)
+            if named == {deal_id}:
+                self.backfilled.add(note.ref)
+                self.link(conn, deal_id, note)
 
     def refold(self, conn: Connection, deal_id: int, now: datetime) -> None:
         fields = fold_evidence(self.deal_evidence(conn, deal_id).values(), self.corrections.get(deal_id))
