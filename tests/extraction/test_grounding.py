@@ -41,3 +41,23 @@ def test_values_only_stated_inside_an_instruction_are_dropped(mail) -> None:
     grounded = ground_result(ExtractionResult(True, 0.9, amount=1_000_000, currency="USD"), email_sources(email))
     assert grounded.amount is None and grounded.currency is None
     assert US.is_internal("maria@brightline.io")
+
+
+def test_an_open_stage_keeps_the_span_that_states_it(mail) -> None:
+    email = mail("Dana <dana@acme.com>", "maria@brightline.io", "Re: rollout",
+                 "Could you send the contract? Attached is our signed-off proposal summary for the board.")
+    grounded = ground_result(ExtractionResult(True, 0.9, stage_hint="proposal"), email_sources(email))
+    assert grounded.stage_hint == "proposal"
+    span = grounded.spans["stage_hint"]
+    assert span.field == "body" and email_sources(email)["body"][span.start: span.end] == span.text == "proposal"
+
+
+def test_a_judged_stage_takes_the_models_quote_as_its_span_or_none(mail) -> None:
+    email = mail("Dana <dana@acme.com>", "maria@brightline.io", "Re: next week",
+                 "The team would love to   see it running on our own data.")
+    sources = email_sources(email)
+    quoted = ground_result(ExtractionResult(True, 0.9, stage_hint="demo"), sources,
+                           quotes={"stage_hint": "see it running on our own data"})
+    assert quoted.stage_hint == "demo" and quoted.spans["stage_hint"].text == "see it running on our own data"
+    unquoted = ground_result(ExtractionResult(True, 0.9, stage_hint="demo"), sources, quotes={"stage_hint": "a live demo"})
+    assert unquoted.stage_hint == "demo" and "stage_hint" not in unquoted.spans

@@ -167,6 +167,10 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Vielen Dank für den Testzugang, wir sind begeistert.", "demo"),
     ("Danke für die Produktdemo am Dienstag.", "demo"),
     ("Unser Zeitplan sieht die Einführung bis Ende Q2 vor.", "qualified"),
+    # A target for the proposal or the demo is not the thing sent or held.
+    ("Wenn die Infos bis Mitte nächster Woche da sind, schaffe ich das Angebot bis Ende Oktober.", None),
+    ("You'll have the proposal by Friday.", None),
+    ("Attached is the proposal, valid until 31 December.", "proposal"),
 ]
 
 

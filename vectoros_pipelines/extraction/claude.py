@@ -336,7 +336,7 @@ class ClaudeExtractor:
             parsed = parse_tool_input(block.input)
         except MalformedToolInput as exc:
             return self._error_result(f"malformed tool input: {exc}", sources)
-        return ground_result(self._to_result(parsed, sources), sources)
+        return ground_result(self._to_result(parsed, sources), sources, quotes=dict(parsed.evidence))
 
     def _to_result(self, parsed: ToolInput, sources: dict[str, str]) -> ExtractionResult:
         reasons = [f"claude: {parsed.reason}"] if parsed.reason else []

@@ -17,7 +17,7 @@ from vectoros_pipelines.extraction.dates import find_dates
 from vectoros_pipelines.extraction.injection import mask_instructions
 from vectoros_pipelines.extraction.money import amounts_equal, currency_code, find_amounts
 from vectoros_pipelines.extraction.result import STAGES, ExtractionResult, Span
-from vectoros_pipelines.extraction.stages import stage_hint
+from vectoros_pipelines.extraction.stages import stage_hint, stage_statement
 from vectoros_pipelines.mail.message import ParsedEmail, Participant
 
 # The date a message was sent or an event starts is a fact of the source: a close date equal to
@@ -144,12 +144,30 @@ def _find_outcome(outcome: str, sources: dict[str, str]) -> Span | None:
     return None
 
 
+def _find_stage(stage: str, sources: dict[str, str], quote: str | None) -> Span | None:
+    """Where the text states the stage; else where the model's verbatim quote for it sits."""
+    for name in ("body", "subject", "description", "summary"):
+        text = sources.get(name)
+        hint = stage_statement(text, stage) if text else None
+        if hint is not None:
+            return Span(name, hint.start, hint.end, hint.text)
+    if quote and quote.strip():
+        needle = re.compile(r"\s+".join(re.escape(word) for word in quote.split()), re.IGNORECASE)
+        for name, text in sources.items():
+            found = needle.search(text) if name != DATE_FIELD else None
+            if found is not None:
+                return Span(name, found.start(), found.end(), found.group(0))
+    return None
+
+
 def ground_result(
-    result: ExtractionResult, sources: dict[str, str], *, masked: dict[str, str] | None = None
+    result: ExtractionResult, sources: dict[str, str], *, masked: dict[str, str] | None = None,
+    quotes: dict[str, str] | None = None,
 ) -> ExtractionResult:
     """A copy of `result` without the values the sources do not support, with `spans` filled in.
 
-    `masked` may carry sources whose instruction sentences the caller already masked (same lengths).
+    `masked` may carry sources whose instruction sentences the caller already masked (same lengths);
+    `quotes` the model's verbatim evidence per field, used where no rule finds the field's span.
     """
     visible = {name: (masked or {}).get(name) or mask_instructions(text) for name, text in sources.items()}
     spans: dict[str, Span] = {}
@@ -194,6 +212,13 @@ def ground_result(
         values["stage_hint"] = None
         dropped.append("stage_hint")
     stage = values.get("stage_hint", result.stage_hint)
+    if stage is not None:
+        # A stage is a judgement over the whole message, not a value copied from it: kept without a
+        # span when none is found, but its span is recorded wherever the text states it.
+        stage_span = _find_stage(stage, visible, (quotes or {}).get("stage_hint"))
+        if stage_span is not None:
+            spans["stage_hint"] = Span(stage_span.field, stage_span.start, stage_span.end,
+                                       sources[stage_span.field][stage_span.start: stage_span.end])
     outcome = values.get("outcome", result.outcome)
     if stage in ("closed_won", "closed_lost") and outcome is None and "outcome" in dropped:
         # a closed stage rests on the same evidence as the outcome

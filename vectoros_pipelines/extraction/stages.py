@@ -142,6 +142,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
 )
 _COMPILED = tuple((stage, re.compile(pattern, re.IGNORECASE | re.MULTILINE)) for stage, pattern in _STAGE_PATTERNS)
+_BY_STAGE = dict(_COMPILED)
 # Substrings one of which every match of a stage contains: a C-speed gate before the regex.
 # Plain anchors are substrings; those written r"\b…" are words ("po" is in "report", "net" in "internet").
 _ANCHORS: dict[str, tuple[str, ...]] = {
@@ -279,20 +280,34 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
     if stage in _OPEN_GUARDED:
         if _FOR_THE.search(before) and _SUITS_AFTER.match(after) and _DATE_AFTER.match(after):
             return False  # "Für die Präsentation würden der 17. oder 18. passen": a date being found for it
-        return not (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before))
+        # "the proposal by end of October", "Angebot bis Freitag": a target, not a thing sent.
+        return not (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before)
+                    or _DEADLINE_AFTER.match(after))
     return True
+
+
+def _stated(stage: str, pattern: re.Pattern[str], text: str, lowered: str) -> StageHint | None:
+    plain, words = _GATES[stage]
+    if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text))):
+        return None
+    for m in pattern.finditer(text):
+        if _counts(stage, text, m.start(), m.end()):
+            outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
+            return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
+    return None
 
 
 def stage_hint(text: str) -> StageHint | None:
     """The most advanced stage the text states (not negated, asked, requested or planned), with where it said so."""
     lowered = text.lower()
     for stage, pattern in _COMPILED:
-        plain, words = _GATES[stage]
-        if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text))):
-            continue
-        for m in pattern.finditer(text):
-            if not _counts(stage, text, m.start(), m.end()):
-                continue
-            outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
-            return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
+        hint = _stated(stage, pattern, text, lowered)
+        if hint is not None:
+            return hint
     return None
+
+
+def stage_statement(text: str, stage: str) -> StageHint | None:
+    """Where the text states that the deal is at `stage` (the first such mention), or None."""
+    pattern = _BY_STAGE.get(stage)
+    return _stated(stage, pattern, text, text.lower()) if pattern is not None else None
