@@ -306,6 +306,25 @@ def test_a_colleague_copying_the_contact_joins_but_another_department_starts_a_d
     assert deal_of(engine, ws, "c3") not in (None, deal_of(engine, ws, "c1"))
 
 
+def test_another_departments_deal_copying_a_colleague_later_is_not_merged_into_the_first(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("f1", "fiona@marlow.co.uk", ["rep@seller.io"], "Customer segmentation project", 0,
+             deal_result("Marlow Home", "marlow.co.uk", "fiona@marlow.co.uk", stage="qualified")),
+        Mail("r1", "raj@marlow.co.uk", ["rep@seller.io"], "Forecasting for FP&A", 10,
+             deal_result("Marlow Home", "marlow.co.uk", "raj@marlow.co.uk", stage="lead")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    # Weeks later the second deal's kick-off copies Fiona, who introduced Raj: still Raj's own deal.
+    store_mail(engine, ws, [
+        Mail("r2", "raj@marlow.co.uk", ["rep@seller.io", "fiona@marlow.co.uk"], "Forecasting pilot kick-off", 40,
+             deal_result("Marlow Home", "marlow.co.uk", "raj@marlow.co.uk", stage="demo")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "r2") == deal_of(engine, ws, "r1") != deal_of(engine, ws, "f1")
+    assert len(_live_deals(engine, ws.id)) == 2
+
+
 def test_a_quiet_deal_revived_about_another_product_is_a_new_deal(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [

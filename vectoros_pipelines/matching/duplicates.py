@@ -48,6 +48,12 @@ def _revived_as_new(first: DealProfile, second: DealProfile, gap: timedelta) -> 
     return bool(first.value and second.value and abs(first.value - second.value) > 0.1 * first.value)
 
 
+def _own_leads(a: DealProfile, b: DealProfile) -> bool:
+    """Each deal is led by its own person: linking kept them apart on purpose (a newcomer starting a
+    deal of their own), and a lead copied on the other deal's mail does not undo that."""
+    return bool(a.contact_email and b.contact_email and a.contact_email != b.contact_email)
+
+
 def duplicate_reasons(a: DealProfile, b: DealProfile, revival_gap: timedelta = timedelta(days=60)) -> list[str]:
     """Why `a` and `b` are one deal, or [] when they are not (or must not be merged)."""
     if not products_compatible(a.products, b.products):
@@ -62,9 +68,10 @@ def duplicate_reasons(a: DealProfile, b: DealProfile, revival_gap: timedelta = t
     for first, second in ((a, b), (b, a)):
         if _revived_as_new(first, second, revival_gap):
             return []
-    if a.domain and b.domain and a.domain == b.domain and not (a.contacts & b.contacts):
+    if a.domain and b.domain and a.domain == b.domain and (not (a.contacts & b.contacts) or _own_leads(a, b)):
         # Linking already puts one company's compatible mail into one deal; two deals at one domain
-        # with different people are deliberately separate (another department or buying centre).
+        # led by different people are deliberately separate (another department or buying centre),
+        # even when one copies a colleague from the other.
         return []
     reasons = _same_customer(a, b)
     if not reasons:

@@ -226,12 +226,19 @@ def _continues(facts: MessageFacts, deal: DealProfile) -> bool:
 
 
 def semantic_candidates(facts: MessageFacts, hits: Iterable[tuple[int, float]], index: DealIndex,
-                        policy: MatchPolicy) -> dict[int, Candidate]:
-    """Deals the embedding search found, kept only where the company agrees (or nothing names one)."""
+                        policy: MatchPolicy, known: dict[int, Candidate] | None = None) -> dict[int, Candidate]:
+    """Deals the embedding search found, kept only where the company agrees (or nothing names one).
+
+    A newcomer from a customer's company reads like that company's deal because the company is named in
+    both: closeness alone does not overrule the "new person" judgement unless it is near-identical.
+    """
     out: dict[int, Candidate] = {}
     for deal_id, similarity in hits:
         deal = index.profiles.get(deal_id)
         if deal is None or deal.is_closed or similarity < policy.semantic_min_similarity:
+            continue
+        newcomer = known is not None and deal_id in known and "new person" in known[deal_id].reasons
+        if newcomer and similarity < policy.semantic_alone_similarity:
             continue
         if not products_compatible(facts.products, deal.products):
             continue

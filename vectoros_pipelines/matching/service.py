@@ -442,7 +442,7 @@ def _decide(facts: MessageFacts, session: _Session, policy: MatchPolicy, index: 
         report.semantic_searches += 1
         vector = embedder.encode([_query_text(facts)])[0]
         hits = [(h.deal_id, h.score) for h in index.search(session.workspace_id, vector, limit=5)]
-        extra = semantic_candidates(facts, hits, session.index, policy)
+        extra = semantic_candidates(facts, hits, session.index, policy, known=candidates)
         if extra:
             decision = decide(facts, candidates | extra, session.index, policy)
     return decision
