@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tests.matching.builders import deal_result
@@ -100,6 +101,16 @@ def test_event_title_never_moves_back_or_reopens() -> None:
     assert fields.stage == "negotiation"
     fields = fold_evidence([_facts(0, deal_result(stage="closed_won", outcome="won")), _event(1, "Pricing review", deal_result())])
     assert (fields.stage, fields.status) == ("closed_won", "won")
+
+
+def test_a_meeting_that_mail_follows_took_place_and_qualifies_the_lead() -> None:
+    inquiry = _facts(0, deal_result(stage="lead"))
+    booked = [inquiry, _event(3, "Coffee with Rob", deal_result())]
+    assert fold_evidence(booked).stage == "lead"  # nothing after it yet: still ahead of us
+    held = fold_evidence([*booked, _facts(4, deal_result(), direction="outbound")])
+    assert held.stage == "qualified" and held.sources["stage"] == SourceRef("event", 3, "e3")
+    called_off = replace(booked[1], cancelled=True)
+    assert fold_evidence([inquiry, called_off, _facts(4, deal_result())]).stage == "lead"
 
 
 def test_stage_follows_status_correction() -> None:

@@ -32,6 +32,7 @@ from vectoros_pipelines.matching.evidence import MessageFacts, SourceRef
 from vectoros_pipelines.matching.products import merge_items, product_items, products_contained
 
 OPEN_STAGES = STAGES[:5]
+_QUALIFIED = OPEN_STAGES.index("qualified")
 TRACKED_FIELDS = (
     "name", "company", "company_key", "domain", "value", "currency", "stage", "status", "contact_name",
     "contact_email", "product", "close_date", "opened_at", "closed_at", "last_activity_at",
@@ -96,8 +97,14 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     stage_rank = 0
     closed_by_customer = False
     customer_amount = False
+    met: SourceRef | None = None  # the first meeting with the customer, once later evidence shows it took place
     for facts in items:
         x, ref = facts.extraction, facts.ref
+        if met is not None and out.status == "open" and stage_rank < _QUALIFIED:
+            # Mail after a meeting with the customer means the meeting is behind us: whoever sat down
+            # with us is past a raw lead. A meeting still ahead (nothing after it yet) does not count.
+            stage_rank, out.stage, out.sources["stage"] = _QUALIFIED, "qualified", met
+            met = None
         out.opened_at = out.opened_at or facts.occurred_at
         out.last_activity_at = facts.occurred_at
         out.sources["last_activity_at"] = ref
@@ -155,6 +162,8 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
                 stage_rank = rank
                 out.stage = x.stage_hint
                 out.sources["stage"] = ref
+        if facts.ref.kind == "event" and facts.external_emails and not facts.cancelled and met is None:
+            met = ref
         if facts.ref.kind == "event" and out.status == "open" and outcome not in ("won", "lost"):
             # A meeting with the customer moves the deal by what it is ("Product demo", "Contract review",
             # "Angebotsbesprechung"), even when its description says nothing the message rules read.

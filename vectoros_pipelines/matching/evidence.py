@@ -45,6 +45,7 @@ class MessageFacts:
     extraction: ExtractionResult
     deal_id: int | None = None  # already linked (a re-extracted message keeps its deal unless evidence moves it)
     with_team: bool = False  # a member of the workspace (a seller, not just anyone at the company) takes part
+    cancelled: bool = False  # a meeting called off
 
     @property
     def company_key(self) -> str | None:
@@ -175,6 +176,7 @@ def facts_from_event_row(row: Mapping[Any, Any], parties: WorkspaceParties) -> M
         deal_id=row.get("deal_id"),
         # A reminder with nobody invited sits in a member's own calendar.
         with_team=not people or _with_team(people, parties),
+        cancelled=(row.get("event_status") or "").lower() == "cancelled",
     )
 
 

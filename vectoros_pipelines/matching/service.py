@@ -71,6 +71,7 @@ _EVENT_COLUMNS = (
     captured_calendar_events.c.organizer_name, captured_calendar_events.c.attendees,
     captured_calendar_events.c.is_deal_related, captured_calendar_events.c.confidence,
     captured_calendar_events.c.deal_id, captured_calendar_events.c.extracted_data,
+    captured_calendar_events.c.event_status,
 )
 _ACTIVITY_KIND = {"inbound": "email_in", "outbound": "email_out", "internal": "email_internal",
                   "meeting": "meeting"}
