@@ -171,6 +171,19 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Wenn die Infos bis Mitte nächster Woche da sind, schaffe ich das Angebot bis Ende Oktober.", None),
     ("You'll have the proposal by Friday.", None),
     ("Attached is the proposal, valid until 31 December.", "proposal"),
+    # Wanting, or still writing, a proposal is not having one; handing it over is.
+    ("We'd like a quote for 50 seats.", None),
+    ("We are looking for a proposal for our three sites.", None),
+    ("Wir benötigen ein Angebot für 3 Standorte.", None),
+    ("Gerne würden wir eine Demo sehen.", None),
+    ("We are preparing the proposal now.", None),
+    ("Ich erstelle gerade das Angebot.", None),
+    ("Das Angebot geht morgen raus.", None),
+    ("The proposal will follow tomorrow.", None),
+    ("Bitte finden Sie anbei unser Angebot.", "proposal"),
+    ("Please see the proposal attached.", "proposal"),
+    ("We need to discuss the proposal internally.", "proposal"),
+    ("I've sent the proposal to Mark.", "proposal"),
 ]
 
 

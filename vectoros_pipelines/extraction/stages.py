@@ -214,8 +214,8 @@ _DEADLINE_AFTER = re.compile(
 # Asking for a thing is not having it: "could you send us a proposal", "können Sie uns ein Angebot schicken".
 _REQUEST = re.compile(
     r"\b(?:could|can|would|will) you\b[^.!?\n]{0,40}$|\b(?:kannst|könntest|würdest) du\b[^.!?\n]{0,40}$|\b(?:please|pls|kindly)\s+(?:send|share|provide|put together|prepare|include)"
-    r"[^.!?\n]{0,30}$|\b(?:send|share|put together|prepare) (?:us|me)\b[^.!?\n]{0,20}$|\b(?:see|get|receive|request|requesting|ask(?:ing)? for|waiting for|look(?:ing)? forward to)"
-    r"\s+(?:a |an |the |your |some )?[^.!?\n]{0,15}$|\bkönnen sie\b[^.!?\n]{0,40}$|\bbitte\b[^.!?\n]{0,30}$"
+    r"[^.!?\n]{0,30}$|\b(?:send|share|put together|prepare) (?:us|me)\b[^.!?\n]{0,20}$|\b(?:(?<!please )(?<!pls )see|get|receive|request|requesting|ask(?:ing)? for|waiting for|look(?:ing)? forward to)"
+    r"\s+(?:a |an |the |your |some )?[^.!?\n]{0,15}$|\bkönnen sie\b[^.!?\n]{0,40}$|\bbitte\b(?!\s+(?:finden|entnehmen|beachten|sehen))[^.!?\n]{0,30}$"
     r"|\b(?:bitten|warten) (?:um|auf)\b[^.!?\n]{0,20}$|\bum ein\b[^.!?\n]{0,10}$",
     re.IGNORECASE,
 )
@@ -230,6 +230,34 @@ _PLANNED = re.compile(
     r"|anbieten|einplanen|einladen)\b[^.!?\n]{0,60}$",
     re.IGNORECASE,
 )
+# Wanting a thing is not having it: "we'd like a quote", "looking for a proposal", "wir benötigen ein Angebot",
+# "interested in a demo" (at most one word between, so "need to discuss the proposal" still counts).
+_WANTED = re.compile(
+    r"(?:\b(?:would|'d) (?:like|welcome|appreciate|love)|\bneeds?|\bwants?|\brequire[sd]?|\blooking for|\binterested in"
+    r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötigen|\bbrauchen|\bbräuchten|\bwünschen|\bsuchen"
+    r"|\binteress(?:iert|e) an|\bwürden wir(?: gerne)?|\bhätten (?:wir )?gerne|\bbitte(?!\s+(?:finden|entnehmen|beachten|sehen)))"
+    r"\s+(?:(?:a|an|some|one|ein|eine|einen|einer)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# Work in progress: "I'm preparing the proposal", "Ich erstelle gerade das Angebot", "the quote goes out Monday".
+_IN_PROGRESS = re.compile(
+    r"\b(?:preparing|drafting|working on|putting together|finali[sz]ing|writing up|erstelle|erstellen|bereite|bereiten"
+    r"|arbeite|arbeiten|kalkuliere|kalkulieren|rechne|rechnen)\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+_PENDING_AFTER = re.compile(
+    r"^[^.!?\n]{0,25}?\b(?:(?:is|are) (?:in the works|in progress|being (?:prepared|drafted|finali[sz]ed))|will follow|to follow"
+    r"|(?:goes|will go|is going) out|geht\b[^.!?\n]{0,20}\b(?:raus|hinaus|an sie)|folgt|kommt (?:morgen|nächste|bis|in)"
+    r"|in arbeit|in vorbereitung)",
+    re.IGNORECASE,
+)
+# Sent or handed over outweighs the wording around it: "bitte finden Sie anbei unser Angebot".
+_DELIVERED = re.compile(
+    r"\b(?:attached|attaching|enclosed|please find|here is|here's|here are|anbei|im anhang|beigefügt|in der anlage|sent|sende"
+    r"|senden|schicke|schicken|übersende|übersenden|übermittle|übermitteln|erhalten sie)\b[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
+_DELIVERED_AFTER = re.compile(r"^[^.!?\n]{0,25}\b(?:attached|enclosed|anbei|im anhang|beigefügt)\b", re.IGNORECASE)
 # Only a real condition undoes a decision: "we'd like to move forward with your proposal" is a yes,
 # "if the board approves, we'll go ahead with your offer" is not yet; nor is "falls/wenn …".
 _IF = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,60}$", re.IGNORECASE)
@@ -281,8 +309,12 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
         if _FOR_THE.search(before) and _SUITS_AFTER.match(after) and _DATE_AFTER.match(after):
             return False  # "Für die Präsentation würden der 17. oder 18. passen": a date being found for it
         # "the proposal by end of October", "Angebot bis Freitag": a target, not a thing sent.
-        return not (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before)
-                    or _DEADLINE_AFTER.match(after))
+        if (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before)
+                or _DEADLINE_AFTER.match(after) or _PENDING_AFTER.match(after)):
+            return False
+        if _DELIVERED.search(before) or _DELIVERED_AFTER.match(after):
+            return True
+        return not (_WANTED.search(before) or _IN_PROGRESS.search(before))
     return True
 
 
