@@ -184,7 +184,45 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Please see the proposal attached.", "proposal"),
     ("We need to discuss the proposal internally.", "proposal"),
     ("I've sent the proposal to Mark.", "proposal"),
+    # The many ways to say no, and look-alikes that are not.
+    ("Unfortunately we will not be pursuing this further.", "closed_lost"),
+    ("We went with Salesforce in the end.", "closed_lost"),
+    ("The budget for this was not approved.", "closed_lost"),
+    ("Our grant was not approved.", "closed_lost"),
+    ("Funding fell through.", "closed_lost"),
+    ("We decided to build it in-house.", "closed_lost"),
+    ("Management decided to keep our current system.", "closed_lost"),
+    ("We will continue with our existing provider.", "closed_lost"),
+    ("Thanks for your time, but we'll pass.", "closed_lost"),
+    ("Unfortunately the decision didn't go your way.", "closed_lost"),
+    ("You were a close second.", "closed_lost"),
+    ("The contract was awarded to a competitor.", "closed_lost"),
+    ("We won't be renewing.", "closed_lost"),
+    ("We'll revisit this next year.", "closed_lost"),
+    ("Deal is lost - they picked Personio.", "closed_lost"),
+    ("Das Budget wurde nicht genehmigt.", "closed_lost"),
+    ("Die Förderung wurde leider nicht bewilligt.", "closed_lost"),
+    ("Wir machen das jetzt intern.", "closed_lost"),
+    ("Die Entscheidung ist leider nicht zu Ihren Gunsten ausgefallen.", "closed_lost"),
+    ("Wir haben den Auftrag an einen Mitbewerber vergeben.", "closed_lost"),
+    ("Leider fiel die Wahl auf einen anderen Anbieter.", "closed_lost"),
+    ("Wir verschieben das Thema auf 2027.", "closed_lost"),
+    ("We currently do this in-house with spreadsheets.", None),
+    ("We picked Tuesday for the workshop.", None),
+    ("We went with option B.", None),
+    ("Thanks, we went with the 3-year option.", None),
+    ("We'll pass this on to our CFO.", None),
+    ("Today we continue with our existing process until go-live.", None),
+    ("We will continue with our existing provider until the migration is done.", None),
+    ("Renewal: we will not renew with our current payroll provider and want to switch to you.", None),
+    ("Our budget was approved yesterday!", None),
 ]
+
+
+def test_a_winner_named_with_our_own_name_is_not_a_loss() -> None:
+    assert stage_hint("Great news - they went with Northwind!", ("northwind",)) is None
+    lost = stage_hint("They went with Personio.", ("northwind",))
+    assert lost is not None and lost.outcome == "lost"
 
 
 @pytest.mark.parametrize(("text", "stage"), REAL_WORLD)

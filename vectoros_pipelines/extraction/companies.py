@@ -8,7 +8,7 @@ import unicodedata
 from vectoros_pipelines.extraction.domains import domain_label
 
 # Legal forms, longest first so "GmbH & Co. KG" is removed whole. Compared on the normalised key only.
-_LEGAL_FORMS = (
+LEGAL_FORMS = (
     "gmbh & co. kg", "gmbh & co kg", "pty ltd", "pty. ltd.", "s.a.r.l.", "s.p.a.", "s.r.l.", "co., ltd.",
     "co. ltd", "incorporated", "corporation", "limited", "company", "gmbh", "mbh", "ag", "kg", "kgaa", "se",
     "ug", "e.k.", "inc.", "inc", "llc", "l.l.c.", "llp", "ltd.", "ltd", "corp.", "corp", "co.", "co", "plc",
@@ -17,6 +17,24 @@ _LEGAL_FORMS = (
     "gesmbh", "d.o.o.", "doo", "s.r.o.", "sro", "a.s.", "kft.", "kft", "zrt.", "s.a.s", "oü", "sia", "uab", "co kg",
     "e.u.", "og", "kg.", "sp.j.", "s.c.", "sp. k.",
 )
+# Words many companies carry: alone they name no one.
+GENERIC_NAME_WORDS = frozenset((
+    "group", "groupe", "gruppe", "holding", "holdings", "partners", "partner", "services", "service", "solutions",
+    "solution", "systems", "system", "software", "technologies", "technology", "technik", "tech", "logistics",
+    "logistik", "consulting", "consultants", "international", "global", "industries", "industrial", "industrie",
+    "engineering", "medical", "health", "healthcare", "bank", "banking", "insurance", "capital", "energy", "media",
+    "hotels", "hotel", "pharma", "pharmacy", "retail", "foods", "food", "home", "homes", "trust", "community",
+    "housing", "association", "society", "building", "company", "companies", "enterprises", "products",
+    "manufacturing", "manufaktur", "maschinenbau", "anlagenbau", "antriebe", "antriebstechnik", "kunststofftechnik",
+    "fordertechnik", "metall", "stahlbau", "handel", "vertrieb", "verwaltung", "deutschland", "austria",
+    "osterreich", "schweiz", "europe", "america", "national", "regional", "united", "general", "digital", "data",
+    "analytics", "cloud", "network", "networks", "labs", "studio", "studios", "design", "research", "marketing",
+    "finance", "financial", "management", "institute", "university", "college", "school", "council", "authority",
+    "centre", "center", "centres", "centers", "garden", "gardens", "retailers", "store", "stores", "north", "south",
+    "east", "west", "northern", "southern", "eastern", "western", "central", "precision", "mechanik",
+    "personalservice", "pflegedienste",
+))
+
 LEGAL_FORM_PATTERN = (
     r"(?:GmbH & Co\.? KG|Pty\.? Ltd\.?|Co\., Ltd\.?|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|"
     r"Corp\.?|Corporation|GmbH|mbH|AG|KGaA|KG|SE|UG|OHG|GbR|e\.V\.|e\.K\.|plc|PLC|S\.A\.R\.L\.|S\.a\.r\.l\.|S\.A\.S\.|S\.A\.|SAS|SARL|"
@@ -24,7 +42,7 @@ LEGAL_FORM_PATTERN = (
     r"B\.V\.|BV|N\.V\.|NV|Oy|AB|A/S|ApS|Pte\.? Ltd\.?|LP|K\.K\.)"
 )
 _TRAILING_LEGAL = re.compile(
-    r"[\s,]+(?:" + "|".join(re.escape(f) for f in sorted(_LEGAL_FORMS, key=len, reverse=True)) + r")$",
+    r"[\s,]+(?:" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")$",
     re.IGNORECASE,
 )
 
@@ -222,7 +240,7 @@ def looks_like_company(text: str) -> bool:
         if not re.match(r"^[A-ZÄÖÜ0-9][\w&'’.+-]*$", w):
             return False
     if text.endswith("."):
-        return words[-1].lower() in _LEGAL_FORMS and len(words) >= 2
+        return words[-1].lower() in LEGAL_FORMS and len(words) >= 2
     return not text.endswith(("!", "?"))
 
 

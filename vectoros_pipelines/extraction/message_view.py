@@ -14,6 +14,7 @@ from vectoros_pipelines.calendars.event import ParsedEvent
 from vectoros_pipelines.extraction.base import WorkspaceContext
 from vectoros_pipelines.extraction.bulk_mail import broadcast_text, bulk_mail_reasons, is_role_address
 from vectoros_pipelines.extraction.buyer_side import buyer_side_hits
+from vectoros_pipelines.extraction.companies import GENERIC_NAME_WORDS, LEGAL_FORMS
 from vectoros_pipelines.extraction.injection import instruction_spans, mask_instructions
 from vectoros_pipelines.extraction.money import MoneyMention, find_amounts
 from vectoros_pipelines.extraction.parties import Parties, find_parties
@@ -60,13 +61,13 @@ class MessageView:
         return f"{self.subject}\n{self.text}"
 
 
-def _common(view: MessageView, raw_text: str) -> MessageView:
+def _common(view: MessageView, raw_text: str, ours: tuple[str, ...] = ()) -> MessageView:
     view.injection = view.text != raw_text[: len(view.text)] if view.kind == "email" else bool(instruction_spans(raw_text))
     view.amounts = find_amounts(view.classifier_text)
     # A reply's subject repeats where the thread began ("RE: Follow-up from our discovery call" long after
     # the proposal): only what was written now says where the deal stands.
     stale_subject = view.kind == "email" and (view.is_reply or view.is_forward)
-    view.stage = stage_hint(view.text if stale_subject else view.classifier_text)
+    view.stage = stage_hint(view.text if stale_subject else view.classifier_text, ours)
     view.unsubscribe_text = broadcast_text(view.text) is not None
     view.meeting_words = bool(_MEETING.search(view.classifier_text))
     return view
@@ -80,6 +81,14 @@ def _outsider_signals(view: MessageView) -> MessageView:
         if view.unsubscribe_text:  # broadcast_text(view.text), found once in _common
             view.bulk_reasons.append("broadcast-text")
     return view
+
+
+def our_names(context: WorkspaceContext) -> tuple[str, ...]:
+    """Lower-case words that name the workspace: its name's distinctive words and its domains' labels."""
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", (context.name or "").lower()) if w not in GENERIC_NAME_WORDS and w not in LEGAL_FORMS}
+    words.update(label for d in context.domains for label in d.split(".")[0].split("-")
+                 if len(label) >= 4 and label not in GENERIC_NAME_WORDS)
+    return tuple(sorted(words))
 
 
 def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
@@ -104,7 +113,7 @@ def email_view(email: ParsedEmail, context: WorkspaceContext) -> MessageView:
         full_body=masked_body[:FULL_BODY_CHARS],
         masked_body=masked_body,
     )
-    view = _common(view, raw)
+    view = _common(view, raw, our_names(context))
     return _outsider_signals(view)
 
 
@@ -121,5 +130,5 @@ def event_view(event: ParsedEvent, context: WorkspaceContext) -> MessageView:
         participant_count=len(event.attendees),
         sender_name=(organizer.name or "") if organizer else "",
     )
-    view = _common(view, raw)
+    view = _common(view, raw, our_names(context))
     return _outsider_signals(view)

@@ -65,7 +65,43 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:board|management|works council|committee|cfo|ceo)\b[^.!?\n]{0,60}\b(?:rejected|declined|turned down|vetoed)"
      r"|bleiben\b[^.!?\n]{0,40}\bbei (?:unserem|unseren|unserer|dem|der|den) (?:bestehenden|bisherigen|aktuellen|jetzigen|alten)"
      r"|(?:betriebsrat|geschäftsführung|geschäftsleitung|vorstand|aufsichtsrat|gremium)\b[^.!?\n]{0,80}\babgelehnt"
-     r"|(?:projekt|thema|vorhaben) ist (?:damit |hiermit |leider )?(?:für uns )?(?:beendet|gestorben|vom tisch)"),
+     r"|(?:projekt|thema|vorhaben) ist (?:damit |hiermit |leider )?(?:für uns )?(?:beendet|gestorben|vom tisch)"
+     # How else people say no: not pursuing, a named winner, no budget or grant, doing it in-house,
+     # keeping what they have, "it didn't go your way", a close second.
+     r"|(?:not|n't) (?:be )?(?:pursu(?:e|ing)|progress(?:ing)?) (?:this|it|the (?:project|matter|opportunity|proposal|offer))"
+     r"|\b(?:we|they|management|the board|the committee|the client|the customer|customer|client)\b(?: have| has|'ve)?"
+     r"(?: finally| ultimately| eventually| now)? (?:went with|gone with|signed with|picked|opted for) (?!you\b|your\b|us\b|it\b|this\b)"
+     r"(?:(?:the|a) (?:cheaper|cheapest|lower[- ]cost|less expensive|local|in-house|bigger|larger|other|competing|rival) [\w-]+"
+     r"|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
+     r"|September|October|November|December|Option|Plan|Package|Tier|Version|Phase|Variant)\b)(?-i:[A-Z])[\w&.-]+)"
+     r"|(?:budget|funding|grant|capex|investment)\b[^.!?\n]{0,25}? (?:was |has been |got |is |were |)"
+     r"(?:not approved|denied|rejected|refused|declined|turned down|unsuccessful|not granted|not released)"
+     r"|(?:funding|budget|the deal|financing) (?:fell|has fallen|fall) through"
+     r"|(?:budget|förderung|fördermittel|finanzierung|förderantrag|investitionsantrag)\b[^.!?\n]{0,40}\b(?:nicht genehmigt|nicht bewilligt|abgelehnt|nicht freigegeben)"
+     r"|(?:decided|decision|chose|opted|going|plan|will|'ll) to (?:build|develop|do|handle|keep|solve|run)\b[^.!?\n]{0,30}\b(?:in-house|in house|internally|ourselves)"
+     r"|\b(?:build|develop|do|handle|solve) (?:it|this|that|the \w+) (?:in-house|in house|internally|ourselves) instead"
+     r"|(?:decided|decision|chose|opted|going|will|'ll|plan) to (?:keep|stay with|stick with|continue with|extend (?:our|the) (?:contract|agreement) with|renew with)"
+     r" (?:our |the )?(?:current|existing|incumbent|present|old|in-house)\b"
+     r"|(?:will|'ll|shall) (?:keep|stay with|stick with|continue with) (?:our |the )(?:current|existing|incumbent) "
+     r"(?:system|solution|supplier|provider|vendor|setup|tool|partner|agency)s?\b(?![^.!?\n]{0,30}\b(?:until|till|while|during|in parallel)\b)"
+     r"|(?:decided|decision|chose|opted|going|will|'ll) to (?:stay|stick) with (?!you\b|your\b|us\b)[\w-]+ (?:for now|for the time being|this year)"
+     r"|(?:werden|wollen|möchten) (?:das|es|dies) (?:\w+ )?(?:intern|inhouse|selbst) (?:lösen|umsetzen|entwickeln|machen)"
+     r"|machen (?:das|es) (?:jetzt|nun|lieber|doch) (?:intern|selbst|inhouse)\b"
+     r"|(?:revisit (?:this |it |the (?:topic|project|idea) )?|pick (?:this|it) (?:back )?up |come back to (?:this|it) )"
+     r"(?:next year|in 20\d\d|in the new year)"
+     r"|hold off (?:until|till|on this until) (?:next year|20\d\d|the new year)"
+     r"|(?:verschieben|vertagen|schieben) (?:wir )?(?:das|es|dies|den|die)? ?(?:thema|projekt|vorhaben|ganze)? ?(?:auf|ins) (?:20\d\d|nächstes jahr|kommende jahr|kommendes jahr)"
+     r"|(?:we'll|we will|we're going to|we are going to|have to|must|will have to) pass\b(?!\s+(?:[\w']+\s+)?(?:on|along|over|to|through|by)\b)"
+     r"|it'?s a no from (?:us|our side|me)"
+     r"|(?:decision|choice|vote) (?:didn't|did not|has not|hasn't|does not|doesn't) (?:go|gone|fall|fallen|come out) (?:your way|in your favou?r)"
+     r"|(?:decision|choice) (?:has |have )?(?:gone|went|fell) the other way|(?:were|came|finished) (?:a )?(?:close|very close|narrow) second"
+     r"|(?:were|was|are|is|have|has) not (?:been )?successful (?:this time|on this occasion|in this (?:tender|process|round))"
+     r"|nicht zu (?:ihren|euren|deinen) gunsten|(?:auftrag|zuschlag|projekt)\b[^.!?\n]{0,30}\ban (?:einen|einem|eine) (?:anderen |andere )?(?:mitbewerber|wettbewerber|anbieter|bieter)\b[^.!?\n]{0,15}vergeben"
+     r"|(?:wahl (?:fiel|ist|ging)|(?:fiel|ging) (?:die |unsere )?wahl) (?:leider )?(?:auf|an) (?:einen|eine|ein) (?:anderen|andere|anderes|mitbewerber|wettbewerber)"
+     r"|award(?:ed|ing)? (?:the (?:contract|business|project|tender|work|framework) )?to (?:a )?(?:competitor|competing|rival)"
+     r"|(?:won't|will not|are not|aren't|not) (?:be )?renew(?:ing)?\b(?!\s+(?:until|before|with (?:our|the)|our|the))"
+     r"|(?:deal|opportunity|opp|project|purchase|initiative) (?:is|was|has been) (?:lost|off|dead|off the table)\b"
+     r"|^lost\b|\blost to [A-Z]"),
     ("closed_won",
      r"(?:have |has |we've |i've |just |now )?\b(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
@@ -156,7 +192,14 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "this further", "it further", "things further", "this forward", "it forward", "things forward",
                     "any further", "any forward", "pass for", "pass this", "zurückst", "auf eis", "investition",
                     "verschoben", "successful", "award", "rejected", "declined", "turned down", "vetoed", "bleiben",
-                    "abgelehnt", "beendet", "gestorben", "vom tisch"),
+                    "abgelehnt", "beendet", "gestorben", "vom tisch",
+                    "pursu", "progress", "went with", "gone with", "signed with", "picked", "opted for", "budget", "funding",
+                    "grant", "capex", "investment", "financing", "förder", "finanzierung", "investitionsantrag",
+                    "in-house", "in house", "internally", "ourselves", "keep", "stay", "stick", "continue", "renew",
+                    "intern", "inhouse", "selbst", "revisit", "pick this", "pick it", "come back to", "hold off",
+                    "verschieb", "vertag", "schieben", "pass", "a no from", "decision", "choice", "vote", "other way",
+                    "second", "successful", "gunsten", "vergeben", "wahl", "competitor", "competing", "rival", "renew",
+                    " lost", "lost ", " off", "dead"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
@@ -318,22 +361,27 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
     return True
 
 
-def _stated(stage: str, pattern: re.Pattern[str], text: str, lowered: str) -> StageHint | None:
+def _stated(stage: str, pattern: re.Pattern[str], text: str, lowered: str, ours: tuple[str, ...] = ()) -> StageHint | None:
     plain, words = _GATES[stage]
     if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text))):
         return None
     for m in pattern.finditer(text):
+        if stage == "closed_lost" and ours and any(name in m.group(0).lower() for name in ours):
+            continue  # "they went with Northwind" names us: not a loss
         if _counts(stage, text, m.start(), m.end()):
             outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
             return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
     return None
 
 
-def stage_hint(text: str) -> StageHint | None:
-    """The most advanced stage the text states (not negated, asked, requested or planned), with where it said so."""
+def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
+    """The most advanced stage the text states (not negated, asked, requested or planned), with where it said so.
+
+    `ours` are lower-case words that name the workspace: a winner named with them is us, not a competitor.
+    """
     lowered = text.lower()
     for stage, pattern in _COMPILED:
-        hint = _stated(stage, pattern, text, lowered)
+        hint = _stated(stage, pattern, text, lowered, ours)
         if hint is not None:
             return hint
     return None

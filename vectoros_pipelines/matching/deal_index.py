@@ -13,30 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from vectoros_pipelines.extraction.companies import company_key
+from vectoros_pipelines.extraction.companies import GENERIC_NAME_WORDS, company_key
 from vectoros_pipelines.extraction.domains import domain_label
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_state import DealFields
 from vectoros_pipelines.matching.evidence import MessageFacts, as_utc, shows_deal_signal
 from vectoros_pipelines.matching.products import merge_items
-
-# Words many companies carry: alone they name no one.
-GENERIC_NAME_WORDS = frozenset((
-    "group", "groupe", "gruppe", "holding", "holdings", "partners", "partner", "services", "service", "solutions",
-    "solution", "systems", "system", "software", "technologies", "technology", "technik", "tech", "logistics",
-    "logistik", "consulting", "consultants", "international", "global", "industries", "industrial", "industrie",
-    "engineering", "medical", "health", "healthcare", "bank", "banking", "insurance", "capital", "energy", "media",
-    "hotels", "hotel", "pharma", "pharmacy", "retail", "foods", "food", "home", "homes", "trust", "community",
-    "housing", "association", "society", "building", "company", "companies", "enterprises", "products",
-    "manufacturing", "manufaktur", "maschinenbau", "anlagenbau", "antriebe", "antriebstechnik", "kunststofftechnik",
-    "fordertechnik", "metall", "stahlbau", "handel", "vertrieb", "verwaltung", "deutschland", "austria",
-    "osterreich", "schweiz", "europe", "america", "national", "regional", "united", "general", "digital", "data",
-    "analytics", "cloud", "network", "networks", "labs", "studio", "studios", "design", "research", "marketing",
-    "finance", "financial", "management", "institute", "university", "college", "school", "council", "authority",
-    "centre", "center", "centres", "centers", "garden", "gardens", "retailers", "store", "stores", "north", "south",
-    "east", "west", "northern", "southern", "eastern", "western", "central", "precision", "mechanik",
-    "personalservice", "pflegedienste",
-))
 
 
 @dataclass
