@@ -175,3 +175,26 @@ def test_a_customer_on_free_mail_is_known_by_the_signature_and_its_website(extra
     result = extractor.extract_email(email, US)
     assert result.company == "Schreinerei Kranz e.K." and result.company_domain == "schreinerei-kranz.de"
     assert result.contact_email == "m.kranz@web.de"
+
+
+def test_a_signing_platforms_completion_names_the_customer_behind_it(extractor, mail) -> None:
+    body = ("Your document has been completed\n\nHeather Lindqvist\nhlindqvist@cascaderidge.org\n\n"
+            "All parties have completed Cascade Ridge - Brightline MSA and SOW-031.\n")
+    notice = extractor.extract_email(mail("Heather Lindqvist via DocuSign <dse_NA3@docusign.net>", "maria@brightline.io",
+                                          "Completed: Cascade Ridge - Brightline MSA", body), US)
+    assert notice.outcome == "won" and notice.confidence >= 0.7
+    assert (notice.contact_email, notice.contact_name) == ("hlindqvist@cascaderidge.org", "Heather Lindqvist")
+    assert notice.company_domain == "cascaderidge.org" and any(r.startswith("platform notice") for r in notice.reasons)
+    # The same words from a look-alike domain are no platform's notice.
+    fake = extractor.extract_email(mail("DocuSign <alerts@docusign-secure.com>", "maria@brightline.io",
+                                        "Completed: Cascade Ridge - Brightline MSA", body), US)
+    assert not any(r.startswith("platform notice") for r in fake.reasons)
+
+
+def test_a_procurement_platforms_purchase_order_carries_the_buyer_and_the_amount(extractor, mail) -> None:
+    po = extractor.extract_email(mail(
+        "Cascade Ridge Health <ordersender-prod@ansmtp.ariba.com>", "maria@brightline.io",
+        "Cascade Ridge Health sent a new Purchase Order 4500087716",
+        "Brightline,\n\nYour customer Cascade Ridge Health sent you a new purchase order through SAP Business Network.\n"
+        "Purchase Order 4500087716\nAmount $68,500.00 USD\n"), US)
+    assert po.outcome == "won" and po.company == "Cascade Ridge Health" and po.amount == 68_500

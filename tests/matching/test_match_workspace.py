@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import Engine, func, select, update
 
 from tests.matching.builders import (
@@ -323,6 +325,24 @@ def test_another_departments_deal_copying_a_colleague_later_is_not_merged_into_t
     match_workspace(engine, ws, index=None, embedder=None)
     assert deal_of(engine, ws, "r2") == deal_of(engine, ws, "r1") != deal_of(engine, ws, "f1")
     assert len(_live_deals(engine, ws.id)) == 2
+
+
+def test_a_signing_platforms_notice_joins_the_customers_deal_but_never_starts_one(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    notice = replace(deal_result("Cascade Ridge", "cascaderidge.org", "heather@cascaderidge.org", stage="closed_won",
+                                 outcome="won", confidence=0.7), reasons=["platform notice (docusign.net)"])
+    orphan = replace(deal_result("Lakeside", "lakeside.com", "kim@lakeside.com", stage="closed_won", outcome="won",
+                                 confidence=0.7), reasons=["platform notice (docusign.net)"])
+    store_mail(engine, ws, [
+        Mail("h1", "heather@cascaderidge.org", ["rep@seller.io"], "Pen test scope and pricing", 0,
+             deal_result("Cascade Ridge", "cascaderidge.org", "heather@cascaderidge.org", stage="proposal")),
+        Mail("n1", "dse_na3@docusign.net", ["rep@seller.io"], "Completed: Cascade Ridge - Seller MSA", 30, notice),
+        Mail("n2", "dse_na3@docusign.net", ["rep@seller.io"], "Completed: Lakeside - Seller MSA", 31, orphan),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None, create_threshold=0.6)
+    assert deal_of(engine, ws, "n1") == deal_of(engine, ws, "h1") is not None
+    assert deal_of(engine, ws, "n2") is None and len(_live_deals(engine, ws.id)) == 1
+    assert _live_deals(engine, ws.id)[0].status == "won"
 
 
 def test_a_quiet_deal_revived_about_another_product_is_a_new_deal(engine: Engine) -> None:

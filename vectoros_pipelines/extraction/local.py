@@ -17,10 +17,12 @@ from vectoros_pipelines.extraction.companies import (
     name_shares_domain,
     signature_companies,
 )
+from vectoros_pipelines.extraction.domains import address_domain, is_free_mail, registrable_domain
 from vectoros_pipelines.extraction.event_rules import event_confidence
-from vectoros_pipelines.extraction.fields import extract_fields, party_fields
+from vectoros_pipelines.extraction.fields import Fields, extract_fields, party_fields
 from vectoros_pipelines.extraction.grounding import email_sources, event_sources, ground_result
 from vectoros_pipelines.extraction.message_view import MessageView, email_view, event_view
+from vectoros_pipelines.extraction.platform_notices import NOTICE_REASON, PlatformNotice, platform_notice
 from vectoros_pipelines.extraction.result import ExtractionResult
 from vectoros_pipelines.mail.message import ParsedEmail
 
@@ -33,6 +35,8 @@ _BULK_CAP = 0.05
 _BUYER_CAP = 0.3
 # Below this, only the cheap party fields (contact, domain) are filled: nobody matches on the rest.
 FIELDS_FLOOR = 0.2
+# A platform's notice of a deal step: above the threshold to join a deal, below the one to start one.
+NOTICE_CONFIDENCE = 0.7
 
 
 # The external sender offers or quotes a price to us, or we ask a vendor for one: either way the
@@ -115,6 +119,18 @@ def _signed_company(view: MessageView, current: str | None, context: WorkspaceCo
     return current
 
 
+def _customer_of_notice(fields: Fields, notice: PlatformNotice) -> None:
+    """The platform's headers name nobody: the customer is who its text names."""
+    if notice.contact_email:
+        fields.contact_email, fields.contact_name = notice.contact_email, notice.contact_name
+        host = address_domain(notice.contact_email)
+        fields.company_domain = registrable_domain(host) if host and not is_free_mail(host) else None
+    if notice.company:
+        fields.company = notice.company
+    elif fields.company_domain:
+        fields.company = name_from_domain(fields.company_domain)
+
+
 class LocalExtractor:
     """Implements the Extractor protocol with the model in `extraction/models/`."""
 
@@ -135,7 +151,13 @@ class LocalExtractor:
         results = []
         for email, view, probability in zip(emails, views, probabilities, strict=True):
             confidence, reasons = self._adjust(view, float(probability))
-            results.append(self._result(view, confidence, reasons, email_sources(email), catalogue, context))
+            notice = platform_notice(email.from_, view.text, context) if view.stage is not None else None
+            if notice is not None:
+                # A signing or procurement platform reporting a step of someone's deal: enough to join the
+                # customer's deal, never to start one (the matcher reads the reason).
+                confidence = max(confidence, NOTICE_CONFIDENCE)
+                reasons.append(f"{NOTICE_REASON} ({notice.platform})")
+            results.append(self._result(view, confidence, reasons, email_sources(email), catalogue, context, notice))
         return results
 
     def extract_event(self, event: ParsedEvent, context: WorkspaceContext) -> ExtractionResult:
@@ -162,9 +184,11 @@ class LocalExtractor:
 
     def _result(
         self, view: MessageView, confidence: float, reasons: list[str], sources: dict[str, str],
-        catalogue: tuple[str, ...], context: WorkspaceContext,
+        catalogue: tuple[str, ...], context: WorkspaceContext, notice: PlatformNotice | None = None,
     ) -> ExtractionResult:
         fields = extract_fields(view, catalogue) if confidence >= FIELDS_FLOOR else party_fields(view)
+        if notice is not None:
+            _customer_of_notice(fields, notice)
         if view.parties.contact is not None:  # cheap: the last lines and the display name
             fields.company = _signed_company(view, fields.company, context)
         if fields.company and _is_us(fields.company, context):

@@ -113,7 +113,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|\b(?:po|purchase order)(?: #?[\w-]*\d[\w-]*)? (?:is )?attached|please (?:send (?:us |me )?(?:the|your) |go ahead and )?invoice\b"
      r"|(?:attached|attaching|here is|here's|please find|enclosed)(?: is| are)? (?:the |our |a )?(?:signed|countersigned|executed|purchase order|po\b)"
      r"|(?:po|purchase order) (?:number|#|no\.?) ?(?:is |:)?[\w-]*\d|purchase order (?:attached|is attached|has been issued|was issued|is on its way|went out)"
-     r"|(?:issued|raised|sent|released|approved) (?:a|the|our|your) (?:po\b|purchase order)"
+     r"|(?:issued|raised|sent|released|approved) (?:you |us )?(?:a|the|our|your|an) (?:new |revised |updated )?(?:po\b|purchase order)"
      r"|^completed: |all parties have (?:signed|completed)|(?:your |the )?(?:envelope|document) has been completed"
      r"|(?:moving|move|go|going) (?:forward|ahead) with (?:you\b|your (?:proposal|offer|quote|solution|team|platform)|the (?:proposal|offer|quote|order|purchase|contract|agreement))"
      r"|(?:decided|chosen|chose|selected) (?:to go with )?(?:you\b|your (?:proposal|offer|quote|solution|company|team))"
@@ -157,7 +157,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"proposal|quote\b|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
      r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? (?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
-     r"|kostenvoranschlag|preisangebot|preisübersicht"
+     r"|kostenvoranschlag|preisangebot|preisübersicht|kostenschätzung|kostenaufstellung|grobkalkulation|kalkulation (?:anbei|für|im anhang)"
+     r"|\bcost (?:estimate|breakdown)|\bbudget(?:ary)? (?:estimate|quote|quotation)|\bindicative (?:pricing|price|quote|offer)"
      r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
      r"|pricing review|angebotsbesprechung|angebotspräsentation|preisvorschlag|angebot (?:gesendet|geschickt|verschickt|übermittelt)"),
     ("demo",
@@ -217,7 +218,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "terms", "zahlungsziel", "einkauf", "vertrag", "agb", "avv", "sicherheitsfragebogen", "preisnachlass",
                     "mengenrabatt"),
     "proposal": ("proposal", "quot", "pricing", "order form", "sow", "statement of work", "price", "offer", "angebot",
-                 "kostenvoranschlag", "preis", "estimate", "costing", "angebot"),
+                 "kostenvoranschlag", "preis", "estimate", "costing", "angebot", "kosten", "kalkulation", "cost "),
     "demo": ("demo", "walkthrough", "walk-through", "product tour", "poc", "proof of concept", "pilot", "trial",
              "visit", "tour", "test ", "in action", "show", "vorführung", "präsentation", "testphase", "teststellung", "besichtigung",
              "sandbox", "evaluation", "testzug", "testlizenz", "testinstallation", "pilot", "erprobung"),
@@ -280,6 +281,12 @@ _WANTED = re.compile(
     r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötigen|\bbrauchen|\bbräuchten|\bwünschen|\bsuchen"
     r"|\binteress(?:iert|e) an|\bwürden wir(?: gerne)?|\bhätten (?:wir )?gerne|\bbitte(?!\s+(?:finden|entnehmen|beachten|sehen)))"
     r"\s+(?:(?:a|an|some|one|ein|eine|einen|einer)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# A maybe is not a plan made: "vielleicht eine Vorführung für die Kinder", "perhaps a pilot later on".
+_HEDGED = re.compile(
+    r"\b(?:vielleicht|maybe|perhaps|possibly|eventuell|evtl\.?|ggf\.?|gegebenenfalls|optionally|optional)\s+"
+    r"(?:(?:a|an|some|the|ein|eine|einen|die|der|das)\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 # Work in progress: "I'm preparing the proposal", "Ich erstelle gerade das Angebot", "the quote goes out Monday".
@@ -357,7 +364,7 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
             return False
         if _DELIVERED.search(before) or _DELIVERED_AFTER.match(after):
             return True
-        return not (_WANTED.search(before) or _IN_PROGRESS.search(before))
+        return not (_WANTED.search(before) or _IN_PROGRESS.search(before) or _HEDGED.search(before))
     return True
 
 

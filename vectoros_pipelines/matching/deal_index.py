@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from vectoros_pipelines.extraction.companies import GENERIC_NAME_WORDS, company_key
-from vectoros_pipelines.extraction.domains import domain_label
+from vectoros_pipelines.extraction.domains import domain_label, is_service_sender
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_state import DealFields
 from vectoros_pipelines.matching.evidence import MessageFacts, as_utc, shows_deal_signal
@@ -108,6 +108,8 @@ class DealIndex:
         for key in facts.own_keys:
             self.by_thread[key] = deal_id
         for email in facts.external_emails:
+            if is_service_sender(email):
+                continue  # docusign.net writes for every customer: it is nobody's contact
             profile.contacts.add(email)
             self.by_contact.setdefault(email, set()).add(deal_id)
         for domain in facts.external_domains:

@@ -13,7 +13,12 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from vectoros_pipelines.extraction.companies import company_key
-from vectoros_pipelines.extraction.domains import address_domain, is_free_mail, registrable_domain
+from vectoros_pipelines.extraction.domains import (
+    address_domain,
+    is_free_mail,
+    is_service_sender,
+    registrable_domain,
+)
 from vectoros_pipelines.extraction.result import ExtractionResult
 from vectoros_pipelines.mail.subjects import normalize_subject
 from vectoros_pipelines.matching.products import product_items
@@ -107,7 +112,7 @@ def _externals(people: Iterable[Mapping[str, Any]], parties: WorkspaceParties) -
     domains: list[str] = []
     for email in emails:
         domain = address_domain(email)
-        if domain and not is_free_mail(domain):
+        if domain and not is_free_mail(domain) and not is_service_sender(domain):
             reg = registrable_domain(domain)
             if reg not in domains:
                 domains.append(reg)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
+from vectoros_pipelines.extraction.platform_notices import NOTICE_REASON
 from vectoros_pipelines.extraction.result import STAGES
 from vectoros_pipelines.matching.companies import company_similarity
 from vectoros_pipelines.matching.deal_index import DealIndex, DealProfile
@@ -267,6 +268,8 @@ def can_create(facts: MessageFacts, policy: MatchPolicy) -> bool:
     x = facts.extraction
     if not x.is_deal_related or x.confidence < policy.create_threshold:
         return False
+    if any(reason.startswith(NOTICE_REASON) for reason in x.reasons):
+        return False  # a platform's notice joins the customer's deal; a look-alike must not invent one
     return bool(facts.external_emails or facts.company_key or facts.company_domain)
 
 
