@@ -216,6 +216,33 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("We will continue with our existing provider until the migration is done.", None),
     ("Renewal: we will not renew with our current payroll provider and want to switch to you.", None),
     ("Our budget was approved yesterday!", None),
+    # Wins as buyers write them, and the look-alikes that are not yet a yes.
+    ("Attached you will find PO 4500123.", "closed_won"),
+    ("Purchase order 4500123 has been released in SAP.", "closed_won"),
+    ("Consider this our formal go-ahead.", "closed_won"),
+    ("You have the green light.", "closed_won"),
+    ("We'd like to go ahead with the Standard package.", "closed_won"),
+    ("I'm pleased to confirm that we will proceed with your proposal.", "closed_won"),
+    ("Hiermit bestätigen wir den Auftrag.", "closed_won"),
+    ("Die Freigabe ist erfolgt, die Bestellung kommt.", "closed_won"),
+    ("We'd like to renew for another year.", "closed_won"),
+    ("Congratulations, your bid was successful.", "closed_won"),
+    ("Once we get the go-ahead we can start.", None),
+    ("We need the green light from the board first.", None),
+    ("The board has not approved it yet.", None),
+    ("We might renew the contract next year.", None),
+    ("Please go ahead and send over a formal proposal.", None),
+    ("Unsere Geschäftsführung hat grünes Licht gegeben, Alternativen anzuschauen.", None),
+    ("Das Budget von rund 20.000 Euro jährlich ist von der Geschäftsführung so freigegeben.", None),
+    ("That's a deal-breaker for us.", None),
+    # Wanted, before, someone else's: not reached.
+    ("Before any proposal I'd like a deeper technical session.", None),
+    ("I remember the meter vendor's very loud demo.", None),
+    ("Maasland braucht bis Mitte Dezember eine Kostenschätzung für ihre Budgetrunde.", None),
+    ("Ich werde Ihnen das Angebot morgen schicken.", None),
+    ("Wir werden Ihr Angebot nächste Woche prüfen.", "proposal"),
+    ("We'll review the proposal before the board meeting.", "proposal"),
+    ("we have decided to award the NSM 2027 to another agency.", "closed_lost"),
 ]
 
 

@@ -50,7 +50,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:decided|chose|opted|went|voted) (?:for|on|in favou?r of) (?:the (?:offer|proposal|quote|bid|solution) (?:of|from) )?"
      r"(?:our |a |an |another |the |their )?(?:local |other |existing |current |incumbent |cheaper |regional |alternative |competing )?"
      r"(?:supplier|vendor|provider|competitor|integrator|bidder|agency|consultancy|firm)\b"
-     r"|award(?:ed|ing)? (?:the (?:contract|business|project|tender|work|framework) )?to (?:another|a different|an other|a competing|the other|a local)"
+     r"|award(?:ed|ing)? (?:(?:the|this|our) )?(?:[\w&-]+ ){0,4}?to (?:another|a different|an other|a competing|the other|a local)"
      r"|(?:on hold|paused) (?:until|till|for) (?:next year|20\d\d|the (?:foreseeable|near) future|further notice)"
      r"|(?:put|putting|placed) (?:the project|this|it|the initiative|everything)(?: [\w-]+)? on (?:hold|ice)"
      r"|postpon(?:e|ed|ing) (?:the project |this |it |the initiative |everything )?(?:until|to|till|into) (?:next year|20\d\d)"
@@ -134,7 +134,30 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|\bsigned (?:on|from) our (?:side|end)|(?:engagement letter|letter of engagement|contract|agreement) (?:is )?signed\b"
      r"|(?:erhalten sie|senden wir ihnen|schicken wir ihnen) (?:hiermit )?unsere[nr]? (?:bestellung|auftrag|bestellschein)"
      r"|\bbestell\w* (?:ich|wir) (?:\w+ )?hiermit|hiermit bestell|(?:hat|haben) (?:heute |jetzt |gestern |endlich )?bestellt\b"
-     r"|(?:have|has) (?:just )?placed (?:the|an|their|our) order\b|award(?:ed|ing)? (?:the (?:contract|business|tender|work) )?to you\b"),
+     r"|(?:have|has) (?:just )?placed (?:the|an|their|our) order\b|award(?:ed|ing)? (?:the (?:contract|business|tender|work) )?to you\b"
+     # Purchase orders and approvals in the many ways buyers write them.
+     r"|(?:attached|anbei|enclosed|here is|here's|please find|you will find|finden sie)[^.!?\n]{0,25}\b(?:po|purchase order|bestellung)\b"
+     r"|\b(?:po|purchase order|bestellung|bestellnummer)\b[^.!?\n]{0,20}?(?:#|no\.?|nr\.?|number|nummer)?\s*:?\s*\d{5,}"
+     r"|(?:purchase order|po|bestellung)\b[^.!?\n]{0,20}?\b(?:has been|was|ist|wurde) (?:released|created|raised|issued|approved|placed"
+     r"|freigegeben|erstellt|ausgelöst|erfolgt|platziert)"
+     r"|(?:order|bestellung) (?:has been|was|ist|wurde) (?:placed|submitted|aufgegeben|erfolgt|platziert|ausgelöst)"
+     r"|bestellung (?:erfolgt|kommt|folgt) (?:über|via|per|in kürze|morgen|heute)"
+     r"|(?:the|a|our|your|formal|final|official) go[- ]ahead\b|\bgo-ahead\b|green light|grünes licht|\bgo von (?:unserer|meiner) seite"
+     r"|freigabe (?:ist )?(?:erteilt|erfolgt)"
+     # (An approval inside the customer, "our CFO approved the proposal", still waits for the signature.)
+     r"|approval to (?:proceed|go ahead|move forward|sign|order|purchase)|approved[ ,–-]+(?:please )?(?:proceed|go ahead)"
+     r"|confirm (?:that )?we (?:will|shall|'ll|are going to) (?:proceed|go ahead|move forward|order|sign)"
+     r"|(?:go|going|move|moving) (?:ahead|forward) with the (?:[\w-]+ ){0,3}(?:package|option|plan|tier|edition|variant|bundle|paket|variante|scope)\b"
+     r"|please go ahead and (?:book|order|schedule|start|reserve|block|confirm|proceed|invoice|kick off)"
+     r"|(?:it'?s|we have|consider it|that'?s) a deal(?![\w-])"
+     r"|(?:bestätigen|erteilen) (?:wir )?(?:ihnen )?(?:hiermit )?(?:den|unseren|ihren) auftrag|auftrag (?:ist |wird )?(?:hiermit )?bestätigt"
+     r"|\b(?:we|they) (?:have |'ve )?(?:just |now |finally |officially )?signed(?: it| today| this morning| yesterday)*\s*[.!]"
+     r"|renew (?:it |them )?for (?:another|a further|one more|\d+|two|three) (?:year|years|months)"
+     r"|renew (?:the|our) (?:service |support |maintenance |software )?(?:contract|agreement|subscription|licen[cs]es?)"
+     r"|verlängerung (?:ist )?(?:bestätigt|zugesagt)|(?:verlängern|erneuern) (?:wir )?(?:den|unseren|die) (?:service|wartungs|support|rahmen)?(?:vertrag|verträge|lizenzen)"
+     r"|(?:die |ihre )?rechnung (?:bitte )?(?:an|z\. ?hd\.?) (?:unsere|die) (?:buchhaltung|kreditorenbuchhaltung|finanzabteilung)"
+     r"|welcome on board|willkommen an bord|award letter|letter of award|notice of award|zuschlagsschreiben"
+     r"|(?:bid|tender|offer|proposal|submission|angebot)s? (?:was|has been|were|is|wurde) (?:successful|accepted|angenommen|erfolgreich)"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount(?!er)|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -145,7 +168,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|\b(?:msa|dpa|sow)\b[^.!?\n]{0,40}\b(?:comments|changes|edits|markup|mark-up|redlines?|clause|terms|review(?:ed)?|feedback)"
      r"|(?:comments|changes|edits|markup|mark-up|feedback) (?:on|to) (?:the |your |our )?(?:msa|dpa|sow|contract|agreement|terms|draft)"
      r"|data processing (?:agreement|addendum)|(?:liability|indemnit|termination|renewal|sla) (?:cap|clause|terms?)\b|\bclauses?\b"
-     r"|(?:security|vendor|infosec|compliance) (?:questionnaire|assessment|review)|vendor (?:onboarding|registration|setup)"
+     r"|(?:security|vendor|infosec|compliance|supplier) questionnaire|(?:vendor|supplier|third[- ]party) (?:security |risk )?(?:assessment|review|due diligence)"
+     r"|security (?:due diligence|review of (?:you|your (?:company|platform|service|solution)|the vendor))|vendor (?:onboarding|registration|setup)"
      r"|procurement (?:questionnaire|portal|form|checklist|onboarding)|einkauf (?:prüft|verhandelt)"
      r"|einkauf (?:hat|braucht|möchte|will) (?:noch )?(?:anmerkungen|fragen zu|änderungen|einwände|einen nachlass|rabatt|bessere)"
      r"|\bnet ?(?:30|45|60|90)\b|invoic(?:e|ing) (?:terms|schedule)|(?:better|best|volume|multi-year) (?:price|pricing|rate|deal)"
@@ -156,7 +180,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("proposal",
      r"proposal|quote\b|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
-     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? (?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
+     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte|ihr)s? (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
      r"|kostenvoranschlag|preisangebot|preisübersicht|kostenschätzung|kostenaufstellung|grobkalkulation|kalkulation (?:anbei|für|im anhang)"
      r"|\bcost (?:estimate|breakdown)|\bbudget(?:ary)? (?:estimate|quote|quotation)|\bindicative (?:pricing|price|quote|offer)"
      r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
@@ -208,7 +232,11 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "unterzeichne", "gegengezeichne", "auftrag", "bestell", "angebot", "zuschlag", "entschieden",
                    "order confirmation", "the order", "our order", "an order", "this order", "purchase order",
                    "their order", "hiermit", "bestellt", "award",
-                   "proceed", "go ahead", "sign off"),
+                   "proceed", "go ahead", "sign off",
+                   "bestellung", "order", "go-ahead", "go ahead", "green light", "grünes licht", "go von", "freigabe",
+                   "approved", "signed off", "gave the go", "genehmigt", "freigegeben", "zugestimmt", "approval to",
+                   "confirm", "forward with", "deal", "bestätig", "erteilen", "renew", "verlänger", "erneuern", "rechnung",
+                   "on board", "an bord", "award", "zuschlag", "successful", "accepted", "angenommen", "erfolgreich"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
@@ -236,7 +264,8 @@ _GATES: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]] = {
 }
 
 # The clause before a match, up to the previous sentence end: what the guards below read.
-_CLAUSE_START = re.compile(r"[.!?;\n](?=[^.!?;\n]*$)")
+# A dot between digits ("20.000 Euro", "v2.1") ends no clause.
+_CLAUSE_START = re.compile(r"(?:[!?;\n]|\.(?!\d))(?=(?:[^.!?;\n]|\.(?=\d))*$)")
 _NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bnoch nicht\b|\bnicht\b|\bkein\w*)[\w\s,]{0,20}$", re.IGNORECASE)
 # "haven't decided to go with another vendor": the loss itself denied (the loss patterns carry their own "not").
 _DENIED = re.compile(r"(?:haven't|have not|hasn't|has not|didn't|did not|not yet|noch nicht|nicht)\s+(?:yet\s+)?$", re.IGNORECASE)
@@ -276,11 +305,27 @@ _PLANNED = re.compile(
 )
 # Wanting a thing is not having it: "we'd like a quote", "looking for a proposal", "wir benötigen ein Angebot",
 # "interested in a demo" (at most one word between, so "need to discuss the proposal" still counts).
+_WANT = (r"(?:\b(?:would|'d) (?:like|welcome|appreciate|love)|\bneeds?|\bwants?|\brequire[sd]?|\blooking for|\binterested in"
+         r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötig(?:en|t|e)|\bbrauch(?:en|t|e)|\bbräuchten|\bwünsch(?:en|t|e)"
+         r"|\bsuch(?:en|t|e)|\binteress(?:iert|e) an|\bwürden wir(?: gerne)?|\bhätten (?:wir )?gerne|\bmöchte[nt]?"
+         r"|\bbitte(?!\s+(?:finden|entnehmen|beachten|sehen)))")
 _WANTED = re.compile(
-    r"(?:\b(?:would|'d) (?:like|welcome|appreciate|love)|\bneeds?|\bwants?|\brequire[sd]?|\blooking for|\binterested in"
-    r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötigen|\bbrauchen|\bbräuchten|\bwünschen|\bsuchen"
-    r"|\binteress(?:iert|e) an|\bwürden wir(?: gerne)?|\bhätten (?:wir )?gerne|\bbitte(?!\s+(?:finden|entnehmen|beachten|sehen)))"
-    r"\s+(?:(?:a|an|some|one|ein|eine|einen|einer)\s+)?(?:[\w-]+\s+)?$",
+    _WANT + r"\s+(?:(?:a|an|some|one|ein|eine|einen|einer)\s+)?(?:[\w-]+\s+)?$"
+    # "braucht bis Mitte Dezember eine Kostenschätzung": an indefinite thing wanted, a few words on
+    r"|" + _WANT + r"\b[^.!?\n]{0,30}\s(?:a|an|ein|eine|einen|einer)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# Not reached yet: "before any proposal I'd like a deeper session", "vor einem Angebot".
+_NOT_YET = re.compile(
+    r"\b(?:before|prior to|ahead of|pending|vor|bevor)\s+(?:any|a|an|the|our|your|we|you|einem|einer|dem|der|ihrem|unserem)?\s*"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# Someone else's: "the meter vendor's very loud demo", "the competitor's proposal".
+_OTHERS = re.compile(
+    r"\b(?:vendor|competitor|supplier|provider|competition|incumbent|rival|wettbewerber|mitbewerber|konkurrenz)s?'?s?\s+"
+    r"(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:another|other|competing|a different)\s+(?:vendor|supplier|provider|agency|firm)s?'?s?\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # A maybe is not a plan made: "vielleicht eine Vorführung für die Kinder", "perhaps a pilot later on".
@@ -296,7 +341,12 @@ _IN_PROGRESS = re.compile(
     re.IGNORECASE,
 )
 _PENDING_AFTER = re.compile(
-    r"^[^.!?\n]{0,25}?\b(?:(?:is|are) (?:in the works|in progress|being (?:prepared|drafted|finali[sz]ed))|will follow|to follow"
+    r"^[ ,]*(?:tomorrow|later today|early next week|morgen|übermorgen|heute (?:noch|nachmittag|abend)|in (?:den )?nächsten tagen"
+    r"|anfang nächster woche)\b"
+    # German puts the verb last: an infinitive after it is still to do ("werde Ihnen das Angebot morgen schicken").
+    r"|^[^.!?\n]{0,30}\b(?:schicken|senden|zusenden|zukommen lassen|übermitteln|erstellen|ausarbeiten|vorbereiten|fertigstellen"
+    r"|nachreichen|kalkulieren|rechnen)\b"
+    r"|^[^.!?\n]{0,25}?\b(?:(?:is|are) (?:in the works|in progress|being (?:prepared|drafted|finali[sz]ed))|will follow|to follow"
     r"|(?:goes|will go|is going) out|geht\b[^.!?\n]{0,20}\b(?:raus|hinaus|an sie)|folgt|kommt (?:morgen|nächste|bis|in)"
     r"|in arbeit|in vorbereitung)",
     re.IGNORECASE,
@@ -308,6 +358,19 @@ _DELIVERED = re.compile(
     re.IGNORECASE,
 )
 _DELIVERED_AFTER = re.compile(r"^[^.!?\n]{0,25}\b(?:attached|enclosed|anbei|im anhang|beigefügt)\b", re.IGNORECASE)
+# Reading, weighing or passing on a proposal means it exists, however the sentence is planned:
+# "we'll review your proposal", "I'll take the quote to the board", "wir werden Ihr Angebot prüfen".
+_CONSUMED = re.compile(
+    r"\b(?:review|discuss|look (?:at|over|through|into)|go (?:through|over)|read|check|consider|evaluate|assess|circulate"
+    r"|take|bring|forward|pass|present|respond to|come back (?:to you )?on|get back to you on|sign|approve|compare"
+    r"|prüfen|besprechen|durchgehen|anschauen|ansehen|weiterleiten|vorlegen|vergleichen|freigeben)\s+"
+    r"(?:the|your|our|this|that|their|ihr|ihre|ihren|das|den|die|unser\w*|dieses?)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# German puts the verb last: "wir werden Ihr Angebot nächste Woche prüfen".
+_CONSUMED_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:prüfen|besprechen|durchgehen|anschauen|ansehen|weiterleiten|vorlegen"
+                             r"|vergleichen|freigeben|geprüft|besprochen|durchgesehen)\b", re.IGNORECASE)
+_DEFINITE = re.compile(r"\b(?:ihr|ihre|ihren|das|dieses?|unser\w*|the|your)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # Only a real condition undoes a decision: "we'd like to move forward with your proposal" is a yes,
 # "if the board approves, we'll go ahead with your offer" is not yet; nor is "falls/wenn …".
 _IF = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,60}$", re.IGNORECASE)
@@ -322,7 +385,23 @@ _SUITS_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:würden?|wäre|passen|passt|woul
 _DATE_AFTER = re.compile(
     r"^[^.!?\n]{0,60}(?:\d|\b(?:mon|tues|wednes|thurs|fri)day|\b(?:montag|dienstag|mittwoch|donnerstag|freitag)"
     r"|\bnext week|\bnächste[nr]? woche)", re.IGNORECASE)
-_DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got")
+# A win still ahead or in doubt: "once we get the go-ahead", "we might renew next year".
+_NOT_YET_WON = re.compile(
+    r"\b(?:once|when|whenever|as soon as|until|before|sobald|wenn|bevor|might|may|maybe|perhaps|possibly"
+    r"|probably|consider(?:ing)?(?! (?:this|it)\b)|thinking (?:about|of)|vielleicht|eventuell|wahrscheinlich|überlegen)\b[^.!?\n]{0,50}$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_BUDGET = re.compile(r"\b(?:budget\w*|funds|funding|mittel|haushalt\w*)\b", re.IGNORECASE)
+_DEAL_OBJECT = re.compile(r"\b(?:contract|agreement|order|po|purchase order|proposal|offer|quote|vertrag|auftrag|bestellung|angebot)\b",
+                          re.IGNORECASE)
+_EXPLORE_AFTER = re.compile(
+    r"^[^.!?\n]{0,30}\b(?:to|zu|um)\s+(?:\w+\s+){0,3}(?:look|explore|evaluate|assess|review|compare|investigate|talk|speak|scope"
+    r"|anzuschauen|anschauen|prüfen|evaluieren|vergleichen|einzuholen|sondieren|sprechen)"
+    r"|^[^.!?\n]{0,40}\b(?:alternativ\w*|options|optionen|vendors|anbieter\w*|providers)\b", re.IGNORECASE)
+_INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
+_DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
+                   "renew")
 _OPEN_GUARDED = {"proposal", "demo", "qualified"}  # stages a request or a plan can only point at
 
 
@@ -350,7 +429,15 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
     if _NEGATION.search(before):
         return False
     if stage == "closed_won":
-        if _QUESTION_TAIL.match(after) or _IF.search(before):
+        if _QUESTION_TAIL.match(after) or _IF.search(before) or _NOT_YET_WON.search(before):
+            return False
+        if _INNER_NEGATION.search(text[start:end]):
+            return False  # "the board has not approved it"
+        stop = _SENTENCE_END.search(after)
+        sentence_after = after[: stop.start()] if stop else after
+        if _BUDGET.search(before + text[start:end] + sentence_after) and not _DEAL_OBJECT.search(text[start:end]):
+            return False  # "management approved the budget", "green light to look at alternatives": not yet a yes to us
+        if _EXPLORE_AFTER.match(sentence_after):
             return False
         if any(word in text[start:end].lower() for word in _DECISION_WORDS):
             return True  # a decision stated, even politely ("we'd like to move forward with your proposal")
@@ -359,12 +446,16 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
         if _FOR_THE.search(before) and _SUITS_AFTER.match(after) and _DATE_AFTER.match(after):
             return False  # "Für die Präsentation würden der 17. oder 18. passen": a date being found for it
         # "the proposal by end of October", "Angebot bis Freitag": a target, not a thing sent.
+        if stage == "proposal" and not _QUESTION_TAIL.match(after) and (
+                _CONSUMED.search(before) or (_DEFINITE.search(before) and _CONSUMED_AFTER.match(after))):
+            return True
         if (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before)
                 or _DEADLINE_AFTER.match(after) or _PENDING_AFTER.match(after)):
             return False
         if _DELIVERED.search(before) or _DELIVERED_AFTER.match(after):
             return True
-        return not (_WANTED.search(before) or _IN_PROGRESS.search(before) or _HEDGED.search(before))
+        return not (_WANTED.search(before) or _IN_PROGRESS.search(before) or _HEDGED.search(before)
+                    or _NOT_YET.search(before) or _OTHERS.search(before))
     return True
 
 
