@@ -243,6 +243,13 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Wir werden Ihr Angebot nächste Woche prüfen.", "proposal"),
     ("We'll review the proposal before the board meeting.", "proposal"),
     ("we have decided to award the NSM 2027 to another agency.", "closed_lost"),
+    # Standard paperwork and loose words are not a negotiation; changes to them are.
+    ("Anbei unser AVV zur Unterschrift.", None),
+    ("Beim AVV haben wir zwei Änderungen.", "negotiation"),
+    ("Unsere Konditionen finden Sie im Angebot.", None),
+    ("Can you quote me 50 units?", None),
+    ("Thanks for the quote.", "proposal"),
+    ("Bitte senden Sie uns das Angebot unterschrieben zurück.", None),
 ]
 
 

@@ -163,11 +163,13 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|discount(?!er)|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
      r"|(?:over|above|exceeds|beyond) (?:our|the) budget|(?:can|could) you (?:do|go) (?:better|lower)|too expensive|price is too high"
      r"|meet (?:you|us) (?:halfway|in the middle|at (?:[$€£]|\d|us\$|usd|eur|gbp|chf))|sharpen|procurement (?:review|process|terms|requires)"
-     r"|rabatt|nachlass|vertragsentwurf|konditionen|verhandl|zahlungsbedingungen|rechtsabteilung|über (?:unserem|dem) budget"
+     r"|rabatt|nachlass|vertragsentwurf|verhandl|zahlungsbedingungen|rechtsabteilung|über (?:unserem|dem) budget"
+     r"|konditionen\b[^.!?\n]{0,30}\b(?:verhandeln|nachverhandeln|besprechen|anpassen|überarbeiten|sprechen|reden|klären|nachbessern)"
+     r"|(?:bessere|neue|angepasste|finale|günstigere) konditionen"
      r"|zu teuer|preislich (?:entgegen|nachbessern)|entgegenkommen"
      r"|\b(?:msa|dpa|sow)\b[^.!?\n]{0,40}\b(?:comments|changes|edits|markup|mark-up|redlines?|clause|terms|review(?:ed)?|feedback)"
      r"|(?:comments|changes|edits|markup|mark-up|feedback) (?:on|to) (?:the |your |our )?(?:msa|dpa|sow|contract|agreement|terms|draft)"
-     r"|data processing (?:agreement|addendum)|(?:liability|indemnit|termination|renewal|sla) (?:cap|clause|terms?)\b|\bclauses?\b"
+     r"|(?:liability|indemnit|termination|renewal|sla) (?:cap|clause|terms?)\b|\bclauses?\b"
      r"|(?:security|vendor|infosec|compliance|supplier) questionnaire|(?:vendor|supplier|third[- ]party) (?:security |risk )?(?:assessment|review|due diligence)"
      r"|security (?:due diligence|review of (?:you|your (?:company|platform|service|solution)|the vendor))|vendor (?:onboarding|registration|setup)"
      r"|procurement (?:questionnaire|portal|form|checklist|onboarding)|einkauf (?:prüft|verhandelt)"
@@ -175,10 +177,13 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|\bnet ?(?:30|45|60|90)\b|invoic(?:e|ing) (?:terms|schedule)|(?:better|best|volume|multi-year) (?:price|pricing|rate|deal)"
      r"|(?:reduce|lower|bring down) the (?:price|fee)|price (?:reduction|concession)|terms and conditions"
      r"|zahlungsziel|vertragsbedingungen|vertragsbesprechung|vertragsverhandlung|vertragsprüfung|vertragsänderung"
-     r"|vertrags(?:entwurf|text) (?:geprüft|durchgesehen)|anmerkungen zum vertrag|\bagb\b|datenschutzvereinbarung|\bavv\b"
-     r"|auftragsverarbeitungsvertrag|sicherheitsfragebogen|preisnachlass|mengenrabatt"),
+     # (A data processing agreement alone travels with most proposals; changes to it are negotiation.)
+     r"|vertrags(?:entwurf|text) (?:geprüft|durchgesehen)|anmerkungen zum vertrag|\bagb\b"
+     r"|(?:avv|auftragsverarbeitungsvertrag|datenschutzvereinbarung)\b[^.!?\n]{0,40}\b(?:änderung|anmerkung|anpassung|kommentar)"
+     r"|sicherheitsfragebogen|preisnachlass|mengenrabatt"),
     ("proposal",
-     r"proposal|quote\b|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
+     r"proposal|(?:your|the|our|this|that|revised|updated|attached|new|final|formal|signed|written) (?:[\w-]+ )?quote\b"
+     r"|quote (?:attached|#|no\.?|number|ref)|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
      r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte|ihr)s? (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
      r"|kostenvoranschlag|preisangebot|preisübersicht|kostenschätzung|kostenaufstellung|grobkalkulation|kalkulation (?:anbei|für|im anhang)"
@@ -289,7 +294,8 @@ _REQUEST = re.compile(
     r"\b(?:could|can|would|will) you\b[^.!?\n]{0,40}$|\b(?:kannst|könntest|würdest) du\b[^.!?\n]{0,40}$|\b(?:please|pls|kindly)\s+(?:send|share|provide|put together|prepare|include)"
     r"[^.!?\n]{0,30}$|\b(?:send|share|put together|prepare) (?:us|me)\b[^.!?\n]{0,20}$|\b(?:(?<!please )(?<!pls )see|get|receive|request|requesting|ask(?:ing)? for|waiting for|look(?:ing)? forward to)"
     r"\s+(?:a |an |the |your |some )?[^.!?\n]{0,15}$|\bkönnen sie\b[^.!?\n]{0,40}$|\bbitte\b(?!\s+(?:finden|entnehmen|beachten|sehen))[^.!?\n]{0,30}$"
-    r"|\b(?:bitten|warten) (?:um|auf)\b[^.!?\n]{0,20}$|\bum ein\b[^.!?\n]{0,10}$",
+    r"|\b(?:bitten|warten) (?:um|auf)\b[^.!?\n]{0,20}$|\bum ein\b[^.!?\n]{0,10}$"
+    r"|\b(?:senden|schicken|sende|schick|retournieren) (?:sie|du|ihr) (?:uns|mir)?\b[^.!?\n]{0,40}$",
     re.IGNORECASE,
 )
 # Plans: "I'll set up a demo", "the next step is a walkthrough", "ich organisiere eine Werksbesichtigung".
