@@ -250,6 +250,27 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Can you quote me 50 units?", None),
     ("Thanks for the quote.", "proposal"),
     ("Bitte senden Sie uns das Angebot unterschrieben zurück.", None),
+    # How scenario writers and buyers say yes and no, and the near misses.
+    ("We're excited to move forward!", "closed_won"),
+    ("We'll take it.", "closed_won"),
+    ("We're going with you.", "closed_won"),
+    ("The contract is now fully executed.", "closed_won"),
+    ("We'd like to proceed with the annual subscription.", "closed_won"),
+    ("Sie haben uns überzeugt.", "closed_won"),
+    ("Wir haben uns entschieden, mit Ihnen zusammenzuarbeiten.", "closed_won"),
+    ("Due to the merger we can't continue the project.", "closed_lost"),
+    ("Following the acquisition, all new projects are on hold.", "closed_lost"),
+    ("The funding didn't come through.", "closed_lost"),
+    ("There's no budget left this year.", "closed_lost"),
+    ("We've chosen to partner with another firm.", "closed_lost"),
+    ("This is no longer a priority for us.", "closed_lost"),
+    ("Alle laufenden Projekte wurden vorerst gestoppt.", "closed_lost"),
+    ("We're excited to move forward with a demo next week.", None),
+    ("We can't sign until legal has reviewed it.", None),
+    ("We can't buy more than 50 seats this year.", None),
+    ("We'll take it from here.", None),
+    ("Just so you know, there's no budget agreed yet.", None),
+    ("Are we good to go for Tuesday?", None),
 ]
 
 

@@ -101,12 +101,35 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|award(?:ed|ing)? (?:the (?:contract|business|project|tender|work|framework) )?to (?:a )?(?:competitor|competing|rival)"
      r"|(?:won't|will not|are not|aren't|not) (?:be )?renew(?:ing)?\b(?!\s+(?:until|before|with (?:our|the)|our|the))"
      r"|(?:deal|opportunity|opp|project|purchase|initiative) (?:is|was|has been) (?:lost|off|dead|off the table)\b"
-     r"|^lost\b|\blost to [A-Z]"),
+     r"|^lost\b|\blost to [A-Z]"
+     r"|(?:can't|cannot|can not|unable to|won't be able to|will not be able to|not able to|not in a position to)"
+     r" (?:continue|proceed|go ahead|move forward|move ahead|pursue|invest|purchase|buy)\b"
+     r"(?![^.!?\n]{0,40}\b(?:until|before|without|unless|yet|today|this week|tomorrow)\b| (?:more|over|beyond|above|mehr)\b)"
+     r"|(?:all|any) (?:new |further |ongoing |current )?(?:projects|initiatives|investments|purchases|spending|spend)"
+     r" (?:are|is|have been|has been|were) (?:now |currently )?(?:on hold|frozen|stopped|cancelled|canceled|suspended)"
+     r"|projekte? (?:wurden|wurde|werden|sind|ist)? ?(?:vorerst |vorläufig |bis auf weiteres |leider )*"
+     r"(?:gestoppt|abgesagt|eingestellt|auf eis gelegt|storniert)"
+     r"|(?:didn't|did not|won't|will not) (?:get|receive|secure|win|be awarded) (?:the |our |any )?(?:grant|funding|budget|approval|förderung)"
+     r"|(?:funding|grant|budget|financing)\b[^.!?\n]{0,20}\b(?:didn't|did not|hasn't|has not|never) come through"
+     r"|\bantrag\b[^.!?\n]{0,25}\b(?:abgelehnt|nicht bewilligt|nicht genehmigt)"
+     r"|no (?:more )?budget (?:left|anymore|any more|for this (?:anymore|any more|year|next year)|this year|next year)"
+     r"|kein budget (?:mehr|übrig)"
+     r"|(?:postpone[sd]?|on hold|put off|deferred) indefinitely|auf unbestimmte zeit (?:verschoben|zurückgestellt|verschieben)"
+     r"|(?:go|take|going|taking|went) (?:a|another) (?:different )?(?:route|path)\b(?! to\b)"
+     r"|(?:not|won't be|will not be|aren't|are not) (?:be )?moving ahead"
+     r"|(?:chosen|choose|chose|decided|elected|opted) to (?:partner|work|go|proceed|move forward|continue) with (?:another|a different|an other"
+     r"|a competing|the other|other) "
+     r"|(?:stick|stay|continue|keep going) with what we (?:have|already have|use|already use)"
+     r"|decided (?:not to|against) (?:invest|sign|buy|purchase|go ahead|proceed)"
+     r"|no longer a priority|deprioriti[sz]ed|pull(?:ing|ed)? the plug"
+     r"|(?:go|going|stay|staying|stick|sticking|remain|continue) with the incumbent\b"
+     r"|(?:board|committee|management|leadership|they|we)\b[^.!?\n]{0,15}\b(?:voted|decided) (?:against|no on) "
+     r"(?:it|this|the (?:proposal|project|purchase|investment|offer))"),
     ("closed_won",
      r"(?:have |has |we've |i've |just |now )?\b(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
      r"|(?:contract|agreement|order form|msa|quote|deal|paperwork|sow|documents?|envelope) (?:is |has been |was |are |have been |now )"
-     r"(?:fully |now )?(?:signed|countersigned|executed|completed)"
+     r"(?:fully |now |finally |officially )*(?:signed|countersigned|executed|completed)"
      r"|\bsigned (?:copy|contract|agreement|order form|quote|proposal|sow|documents?|msa)|\bsigned and returned"
      r"|\b(?:signed|completed) the (?:docusign|adobe sign|e-?signature|envelope)"
      r"|(?:they|they've|they have|the customer|the client) (?:just |finally |officially )?signed\b"
@@ -152,6 +175,24 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:it'?s|we have|consider it|that'?s) a deal(?![\w-])"
      r"|(?:bestätigen|erteilen) (?:wir )?(?:ihnen )?(?:hiermit )?(?:den|unseren|ihren) auftrag|auftrag (?:ist |wird )?(?:hiermit )?bestätigt"
      r"|\b(?:we|they) (?:have |'ve )?(?:just |now |finally |officially )?signed(?: it| today| this morning| yesterday)*\s*[.!]"
+     r"|(?:excited|ready|happy|pleased|delighted|thrilled|glad|keen) to (?:move|go) (?:forward|ahead)\b"
+     r"(?! (?:with|to|into|on) (?:a|an|the|some|our|your)? ?(?:demo|call|meeting|trial|pilot|workshop|discussion|conversation|next"
+     r"|evaluation|poc|discovery|scoping|technical|deep))"
+     r"|we(?:'ll| will) take (?:it|them|the [\w-]+ (?:option|plan|package|tier|offer|bundle|edition))\b"
+     r"(?! (?:from|further|up|on|over|offline|into|to|with|back|away|out|forward|in)\b)"
+     r"|(?:we'?re|we are|we're all|all) good to go\b(?! for\b)|got (?:yourself|yourselves) a deal"
+     r"|let'?s make it official|(?:it'?s|we'?re|this is) (?:now )?official\b|count us in\b"
+     r"|(?:going|go|went|proceed|proceeding) with (?:you|your (?:team|company|proposal|offer|solution|platform|firm|agency|quote))\b"
+     r"|(?:you've|you have) (?:convinced us|won us over)|(?:sie haben|ihr habt) uns überzeugt"
+     r"|(?:der )?auftrag geht an (?:sie|euch)|(?:sie|ihr) (?:bekommen|erhalten|bekommt|erhaltet) den (?:auftrag|zuschlag)"
+     r"|signed and (?:sent back|sent|uploaded|returned)"
+     r"|(?:we'?re|we are|it'?s) a go\b|(?:it'?s|that'?s) a (?:yes|go) from (?:us|our side|me)|a definite yes"
+     r"|(?:decided|decision is|chosen|going|ready) to proceed\b(?! with (?:a|an|the) (?:demo|call|meeting|trial|pilot|workshop|evaluation|poc|discovery|next))"
+     r"|proceed with (?:the|your|our) (?:[\w-]+ ){0,3}(?:subscription|plan|package|option|proposal|offer|quote|order|contract|agreement"
+     r"|purchase|licen[cs]es?|rollout|implementation|retainer|engagement)\b"
+     r"|(?:das|ihr) angebot (?:gerne |so )?annehmen|(?:entschieden|entschlossen)[^.!?\n]{0,20}mit (?:ihnen|euch|dir) "
+     r"(?:zusammenzuarbeiten|zu arbeiten|zu starten|weiterzumachen)|wir starten mit (?:ihnen|euch)"
+     r"|(?:implementation|onboarding|rollout|customer) kick-?off|kick-?off (?:der |zur )?(?:implementierung|einführung)"
      r"|renew (?:it |them )?for (?:another|a further|one more|\d+|two|three) (?:year|years|months)"
      r"|renew (?:the|our) (?:service |support |maintenance |software )?(?:contract|agreement|subscription|licen[cs]es?)"
      r"|verlängerung (?:ist )?(?:bestätigt|zugesagt)|(?:verlängern|erneuern) (?:wir )?(?:den|unseren|die) (?:service|wartungs|support|rahmen)?(?:vertrag|verträge|lizenzen)"
@@ -229,7 +270,10 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "intern", "inhouse", "selbst", "revisit", "pick this", "pick it", "come back to", "hold off",
                     "verschieb", "vertag", "schieben", "pass", "a no from", "decision", "choice", "vote", "other way",
                     "second", "successful", "gunsten", "vergeben", "wahl", "competitor", "competing", "rival", "renew",
-                    " lost", "lost ", " off", "dead"),
+                    " lost", "lost ", " off", "dead", "can't", "cannot", "can not", "unable", "able to", "in a position",
+                    "projects", "initiatives", "investments", "purchases", "spend", "projekt", "grant", "funding", "budget",
+                    "förderung", "come through", "antrag", "indefinitely", "unbestimmte", "route", "path", "moving ahead",
+                    "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
@@ -241,7 +285,11 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "bestellung", "order", "go-ahead", "go ahead", "green light", "grünes licht", "go von", "freigabe",
                    "approved", "signed off", "gave the go", "genehmigt", "freigegeben", "zugestimmt", "approval to",
                    "confirm", "forward with", "deal", "bestätig", "erteilen", "renew", "verlänger", "erneuern", "rechnung",
-                   "on board", "an bord", "award", "zuschlag", "successful", "accepted", "angenommen", "erfolgreich"),
+                   "on board", "an bord", "award", "zuschlag", "successful", "accepted", "angenommen", "erfolgreich",
+                   "forward", "ahead", "take it", "take the", "good to go", "a deal", "official", "count us", "with you",
+                   "with your", "convinced", "won us", "überzeugt", "geht an", "den auftrag", "den zuschlag", "signed and",
+                   "a go", "a yes", "definite yes", "proceed", "annehmen", "zusammenzuarbeiten", "zu arbeiten", "zu starten",
+                   "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
@@ -407,7 +455,7 @@ _EXPLORE_AFTER = re.compile(
     r"|^[^.!?\n]{0,40}\b(?:alternativ\w*|options|optionen|vendors|anbieter\w*|providers)\b", re.IGNORECASE)
 _INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
 _DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
-                   "renew")
+                   "renew", "proceed", "take it", "good to go", "official", "count us", "a go", "a yes", "annehmen", "starten")
 _OPEN_GUARDED = {"proposal", "demo", "qualified"}  # stages a request or a plan can only point at
 
 
