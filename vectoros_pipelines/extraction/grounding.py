@@ -212,7 +212,7 @@ def ground_result(
         values["stage_hint"] = None
         dropped.append("stage_hint")
     stage = values.get("stage_hint", result.stage_hint)
-    if stage is not None:
+    if isinstance(stage, str):
         # A stage is a judgement over the whole message, not a value copied from it: kept without a
         # span when none is found, but its span is recorded wherever the text states it.
         stage_span = _find_stage(stage, visible, (quotes or {}).get("stage_hint"))
