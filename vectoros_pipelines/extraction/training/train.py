@@ -39,6 +39,10 @@ ENRON_TRAIN_SAMPLE = 1500
 # real variety of phrasing the generator lacks. Few messages next to the generated ones, so each counts thrice.
 HAND_SCENARIOS = Path(__file__).resolve().parents[3] / "benchmarks" / "scenarios"
 HAND_SCENARIO_REPEAT = 3
+# The ones the shipped model learns from, named so the model stays reproducible when scenarios are added.
+# Later ones (ironleaf, wellenreiter) measure the model honestly; retraining on them did not help the
+# held-out scenarios (benchmarks/heldout), so they stay out.
+TRAINING_HAND_SCENARIOS = ("brenner", "halden", "kaltenbach")
 
 
 def generated_scenarios(workdir: Path) -> list[LabelledMessage]:
@@ -54,7 +58,7 @@ def generated_scenarios(workdir: Path) -> list[LabelledMessage]:
 
 
 def hand_scenarios(leave_out: tuple[str, ...] = ()) -> list[LabelledMessage]:
-    folders = sorted(p for p in HAND_SCENARIOS.iterdir() if (p / "truth.json").exists()) if HAND_SCENARIOS.is_dir() else []
+    folders = [HAND_SCENARIOS / name for name in TRAINING_HAND_SCENARIOS if (HAND_SCENARIOS / name / "truth.json").exists()]
     out: list[LabelledMessage] = []
     for folder in folders:
         if folder.name not in leave_out:
