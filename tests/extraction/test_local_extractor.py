@@ -198,3 +198,15 @@ def test_a_procurement_platforms_purchase_order_carries_the_buyer_and_the_amount
         "Brightline,\n\nYour customer Cascade Ridge Health sent you a new purchase order through SAP Business Network.\n"
         "Purchase Order 4500087716\nAmount $68,500.00 USD\n"), US)
     assert po.outcome == "won" and po.company == "Cascade Ridge Health" and po.amount == 68_500
+
+
+def test_a_reply_whose_writer_changed_the_subject_is_read_with_it(extractor, mail) -> None:
+    quoted = ("\n\nVon: Maria Lopez <maria@brightline.io>\nGesendet: Montag, 2. November 2026 10:00\n"
+              "Betreff: Angebot Kühlkette Wachau\n\nAnbei unser Angebot.\n")
+    body = "Hallo Frau Lopez,\n\nnach der Fusion ist die Lage leider eine andere, Details telefonisch.\n\nGrüße\nK. Huber" + quoted
+    changed = extractor.extract_email(mail("K. Huber <k.huber@wachauer.at>", "maria@brightline.io",
+                                           "AW: Projekt Kühlkette leider gestoppt", body), US)
+    assert changed.outcome == "lost"
+    kept = extractor.extract_email(mail("K. Huber <k.huber@wachauer.at>", "maria@brightline.io",
+                                        "AW: Angebot Kühlkette Wachau", body), US)
+    assert kept.outcome is None and kept.stage_hint != "proposal"  # the thread's old subject says nothing new

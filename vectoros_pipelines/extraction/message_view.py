@@ -21,6 +21,7 @@ from vectoros_pipelines.extraction.parties import Parties, find_parties
 from vectoros_pipelines.extraction.reply_text import new_text
 from vectoros_pipelines.extraction.stages import StageHint, stage_hint
 from vectoros_pipelines.mail.message import ParsedEmail
+from vectoros_pipelines.mail.subjects import normalize_subject
 
 # The classifier reads the start of what was written now; longer bodies add cost, not signal.
 MAX_TEXT_CHARS = 3000
@@ -65,8 +66,9 @@ def _common(view: MessageView, raw_text: str, ours: tuple[str, ...] = ()) -> Mes
     view.injection = view.text != raw_text[: len(view.text)] if view.kind == "email" else bool(instruction_spans(raw_text))
     view.amounts = find_amounts(view.classifier_text)
     # A reply's subject repeats where the thread began ("RE: Follow-up from our discovery call" long after
-    # the proposal): only what was written now says where the deal stands.
-    stale_subject = view.kind == "email" and (view.is_reply or view.is_forward)
+    # the proposal): only what was written now says where the deal stands — unless the writer changed
+    # the subject ("AW: Projekt Kühlkette leider gestoppt" above a quoted "Betreff: Angebot Kühlkette").
+    stale_subject = view.kind == "email" and (view.is_reply or view.is_forward) and not _subject_rewritten(view)
     view.stage = stage_hint(view.text if stale_subject else view.classifier_text, ours)
     view.unsubscribe_text = broadcast_text(view.text) is not None
     view.meeting_words = bool(_MEETING.search(view.classifier_text))
@@ -81,6 +83,16 @@ def _outsider_signals(view: MessageView) -> MessageView:
         if view.unsubscribe_text:  # broadcast_text(view.text), found once in _common
             view.bulk_reasons.append("broadcast-text")
     return view
+
+
+_QUOTED_SUBJECT = re.compile(r"^[>\s]*(?:subject|betreff|objet|oggetto|asunto|onderwerp|ämne|emne)\s*:\s*(.+)$",
+                             re.IGNORECASE | re.MULTILINE)
+
+
+def _subject_rewritten(view: MessageView) -> bool:
+    """The quoted message below carries another subject than this reply: the writer chose new words."""
+    quoted = _QUOTED_SUBJECT.search(view.full_body)
+    return quoted is not None and normalize_subject(quoted.group(1)) != normalize_subject(view.subject)
 
 
 def our_names(context: WorkspaceContext) -> tuple[str, ...]:
