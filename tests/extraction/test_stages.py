@@ -271,6 +271,17 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("We'll take it from here.", None),
     ("Just so you know, there's no budget agreed yet.", None),
     ("Are we good to go for Tuesday?", None),
+    ("Great news — we got final sign-off!", "closed_won"),
+    ("PO is on its way.", "closed_won"),
+    ("We agree to the terms as proposed.", "closed_won"),
+    ("It's just not the right time for us.", "closed_lost"),
+    ("Marking this one as lost.", "closed_lost"),
+    ("Wir haben uns entschieden, das Projekt nicht weiterzuverfolgen.", "closed_lost"),
+    ("Das Thema ist für uns erledigt.", "closed_lost"),
+    ("We no longer need an external partner for this.", "closed_lost"),
+    ("We no longer need the Tuesday slot.", None),
+    ("We can't agree to the terms yet.", None),
+    ("I'll have to decline the meeting invite.", None),
 ]
 
 

@@ -124,7 +124,15 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|no longer a priority|deprioriti[sz]ed|pull(?:ing|ed)? the plug"
      r"|(?:go|going|stay|staying|stick|sticking|remain|continue) with the incumbent\b"
      r"|(?:board|committee|management|leadership|they|we)\b[^.!?\n]{0,15}\b(?:voted|decided) (?:against|no on) "
-     r"(?:it|this|the (?:proposal|project|purchase|investment|offer))"),
+     r"(?:it|this|the (?:proposal|project|purchase|investment|offer))"
+     r"|(?:not|isn't|is not) the right (?:time|moment|fit) for us|timing (?:isn't|is not|just isn't) right"
+     r"|(?:have to|must|will|'ll|going to|respectfully) decline\b(?! (?:the|your) (?:meeting|invitation|invite|call))"
+     r"|mark(?:ed|ing)? (?:it |this |this one |the deal |the opportunity |the opp )?(?:as )?lost\b"
+     r"|(?:closing|closed|close) (?:it|this|the (?:deal|opportunity|opp)) (?:out )?as lost|\blost (?:on price|out to)\b"
+     r"|nicht (?:weiterzuverfolgen|weiterzuführen|fortzusetzen|umzusetzen|zu realisieren|zu beauftragen)"
+     r"|kein(?:en)? bedarf mehr|bedarf (?:hat sich|ist) (?:leider )?erledigt|(?:thema|projekt|sache) (?:ist|hat sich) (?:für uns )?(?:damit )?erledigt"
+     r"|no longer (?:need|require) (?:it|this|a solution|an? (?:external |outside )?(?:partner|provider|vendor|supplier|solution|tool"
+     r"|system|agency|consultant)s?|your (?:services|solution|help|support|offer|product|platform))\b"),
     ("closed_won",
      r"(?:have |has |we've |i've |just |now )?\b(?:signed|countersigned|executed|e-signed) (?:the |our |your |a |both )?"
      r"(?:contract|agreement|order form|msa|quote|proposal|deal|sow|paperwork|documents?|it\b|po\b|purchase order)"
@@ -193,6 +201,11 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:das|ihr) angebot (?:gerne |so )?annehmen|(?:entschieden|entschlossen)[^.!?\n]{0,20}mit (?:ihnen|euch|dir) "
      r"(?:zusammenzuarbeiten|zu arbeiten|zu starten|weiterzumachen)|wir starten mit (?:ihnen|euch)"
      r"|(?:implementation|onboarding|rollout|customer) kick-?off|kick-?off (?:der |zur )?(?:implementierung|einführung)"
+     r"|(?:got|received|have|has) (?:the |our )?(?:final )?sign-?off\b(?! (?:on|for) (?:the )?(?:budget|pilot|demo|trial))"
+     r"|paperwork (?:is |has been )?(?:all )?(?:done|complete|completed|signed)\b|contract'?s back\b"
+     r"|\bpo (?:is |has been )?(?:on its way|issued|released|raised|sent)\b"
+     r"|officially (?:on board|a customer|customers|signed|partners)\b"
+     r"|(?:we )?agree(?:d)? to (?:the|your) (?:terms|pricing|price|conditions|offer|proposal|quote)\b"
      r"|renew (?:it |them )?for (?:another|a further|one more|\d+|two|three) (?:year|years|months)"
      r"|renew (?:the|our) (?:service |support |maintenance |software )?(?:contract|agreement|subscription|licen[cs]es?)"
      r"|verlängerung (?:ist )?(?:bestätigt|zugesagt)|(?:verlängern|erneuern) (?:wir )?(?:den|unseren|die) (?:service|wartungs|support|rahmen)?(?:vertrag|verträge|lizenzen)"
@@ -273,7 +286,9 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     " lost", "lost ", " off", "dead", "can't", "cannot", "can not", "unable", "able to", "in a position",
                     "projects", "initiatives", "investments", "purchases", "spend", "projekt", "grant", "funding", "budget",
                     "förderung", "come through", "antrag", "indefinitely", "unbestimmte", "route", "path", "moving ahead",
-                    "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted"),
+                    "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted",
+                    "right time", "right moment", "right fit", "timing", "decline", "lost", "nicht weiterzu", "nicht fortzu",
+                    "nicht umzu", "nicht zu", "bedarf", "erledigt", "no longer"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
@@ -289,7 +304,8 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "forward", "ahead", "take it", "take the", "good to go", "a deal", "official", "count us", "with you",
                    "with your", "convinced", "won us", "überzeugt", "geht an", "den auftrag", "den zuschlag", "signed and",
                    "a go", "a yes", "definite yes", "proceed", "annehmen", "zusammenzuarbeiten", "zu arbeiten", "zu starten",
-                   "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew"),
+                   "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew", "sign-off", "signoff", "paperwork",
+                   "contract's back", "contracts back", "po ", "officially", "agree"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
