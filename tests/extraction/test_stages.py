@@ -282,6 +282,9 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("We no longer need the Tuesday slot.", None),
     ("We can't agree to the terms yet.", None),
     ("I'll have to decline the meeting invite.", None),
+    ("I can give you a quick walkthrough on Tuesday.", None),
+    ("We can offer a pilot at no cost.", None),
+    ("Thanks for the walkthrough!", "demo"),
 ]
 
 

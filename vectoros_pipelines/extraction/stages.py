@@ -370,7 +370,10 @@ _PLANNED = re.compile(
     r"|suggest|propose|how about|would you|are you (?:free|available)|so (?:that )?(?:you|your team|the team|they|we) can"
     r"|organisiere|organisieren|planen|vereinbaren|schlage|schlagen|nächste[nrs]? schritte?|damit|würde(?:n)? gerne"
     r"|möchte(?:n)? gerne|lassen sie uns|können wir|kann ich|ich kann|wir können|gerne (?:zeige|zeigen|stelle|stellen)"
-    r"|anbieten|einplanen|einladen)\b[^.!?\n]{0,60}$",
+    r"|anbieten|einplanen|einladen)\b[^.!?\n]{0,60}$"
+    # An offer to do it: "I can give you a quick walkthrough", "we could offer a pilot".
+    r"|\b(?:i|we) (?:can|could|would) (?:also |happily |gladly )?(?:give|do|run|send|show|offer|provide|share|arrange|prepare"
+    r"|walk|set)\b[^.!?\n]{0,30}$",
     re.IGNORECASE,
 )
 # Wanting a thing is not having it: "we'd like a quote", "looking for a proposal", "wir benötigen ein Angebot",
