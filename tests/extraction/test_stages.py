@@ -285,6 +285,9 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("I can give you a quick walkthrough on Tuesday.", None),
     ("We can offer a pilot at no cost.", None),
     ("Thanks for the walkthrough!", "demo"),
+    ("Approved - go ahead with the 15% if it closes this month.", None),
+    ("Ihr Angebot zu VX-500\nWir würden gern mehr über Ihre Lösung erfahren.", None),
+    ("Ihr Angebot vom 12.10. liegt uns vor.", "proposal"),
 ]
 
 

@@ -176,7 +176,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:the|a|our|your|formal|final|official) go[- ]ahead\b|\bgo-ahead\b|green light|grünes licht|\bgo von (?:unserer|meiner) seite"
      r"|freigabe (?:ist )?(?:erteilt|erfolgt)"
      # (An approval inside the customer, "our CFO approved the proposal", still waits for the signature.)
-     r"|approval to (?:proceed|go ahead|move forward|sign|order|purchase)|approved[ ,–-]+(?:please )?(?:proceed|go ahead)"
+     # ("Approved - go ahead" is as often a manager answering a discount request: not the customer's yes.)
+     r"|approval to (?:proceed|go ahead|move forward|sign|order|purchase)"
      r"|confirm (?:that )?we (?:will|shall|'ll|are going to) (?:proceed|go ahead|move forward|order|sign)"
      r"|(?:go|going|move|moving) (?:ahead|forward) with the (?:[\w-]+ ){0,3}(?:package|option|plan|tier|edition|variant|bundle|paket|variante|scope)\b"
      r"|please go ahead and (?:book|order|schedule|start|reserve|block|confirm|proceed|invoice|kick off)"
@@ -239,7 +240,12 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"proposal|(?:your|the|our|this|that|revised|updated|attached|new|final|formal|signed|written) (?:[\w-]+ )?quote\b"
      r"|quote (?:attached|#|no\.?|number|ref)|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
-     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte|ihr)s? (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
+     # "Ihr Angebot" is also "your range" ("Ihr Angebot zu VX-500?"): only thanked, dated or weighed it is an offer.
+     r"|(?:dank\w*|danke) (?:für )?ihr (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte)\b"
+     r"|ihr (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte) (?:vom|nr\.?|mit der nummer|haben wir|ist|liegt)\b"
+     r"|ihr (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte)\b(?=[^.!?\n]{0,30}\b(?:prüfen|besprechen|durchgehen"
+     r"|anschauen|ansehen|weiterleiten|vorlegen|vergleichen|freigeben|geprüft|besprochen|durchgesehen)\b)"
+     r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
      r"|kostenvoranschlag|preisangebot|preisübersicht|kostenschätzung|kostenaufstellung|grobkalkulation|kalkulation (?:anbei|für|im anhang)"
      r"|\bcost (?:estimate|breakdown)|\bbudget(?:ary)? (?:estimate|quote|quotation)|\bindicative (?:pricing|price|quote|offer)"
      r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
