@@ -538,16 +538,27 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
     return True
 
 
-def _stated(stage: str, pattern: re.Pattern[str], text: str, lowered: str, ours: tuple[str, ...] = ()) -> StageHint | None:
+_LINE = re.compile(r"[^\n]+")
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """Each line's span and lower-cased text: a stage phrase never spans lines, so only lines holding one
+    of a stage's anchor words are searched (the patterns are long; mail is mostly other lines)."""
+    return [(m.start(), m.end(), m.group(0).lower()) for m in _LINE.finditer(text)]
+
+
+def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[int, int, str]],
+            ours: tuple[str, ...] = ()) -> StageHint | None:
     plain, words = _GATES[stage]
-    if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text))):
-        return None
-    for m in pattern.finditer(text):
-        if stage == "closed_lost" and ours and any(name in m.group(0).lower() for name in ours):
-            continue  # "they went with Northwind" names us: not a loss
-        if _counts(stage, text, m.start(), m.end()):
-            outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
-            return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
+    for start, end, lowered in lines:
+        if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text, start, end))):
+            continue
+        for m in pattern.finditer(text, start, end):
+            if stage == "closed_lost" and ours and any(name in m.group(0).lower() for name in ours):
+                continue  # "they went with Northwind" names us: not a loss
+            if _counts(stage, text, m.start(), m.end()):
+                outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
+                return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
     return None
 
 
@@ -556,9 +567,9 @@ def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
 
     `ours` are lower-case words that name the workspace: a winner named with them is us, not a competitor.
     """
-    lowered = text.lower()
+    lines = _lines(text)
     for stage, pattern in _COMPILED:
-        hint = _stated(stage, pattern, text, lowered, ours)
+        hint = _stated(stage, pattern, text, lines, ours)
         if hint is not None:
             return hint
     return None
@@ -567,4 +578,4 @@ def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
 def stage_statement(text: str, stage: str) -> StageHint | None:
     """Where the text states that the deal is at `stage` (the first such mention), or None."""
     pattern = _BY_STAGE.get(stage)
-    return _stated(stage, pattern, text, text.lower()) if pattern is not None else None
+    return _stated(stage, pattern, text, _lines(text)) if pattern is not None else None
