@@ -288,6 +288,17 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Approved - go ahead with the 15% if it closes this month.", None),
     ("Ihr Angebot zu VX-500\nWir würden gern mehr über Ihre Lösung erfahren.", None),
     ("Ihr Angebot vom 12.10. liegt uns vor.", "proposal"),
+    ("Leadership picked Amplitude - our parent group already has an agreement with them.", "closed_lost"),
+    ("FYI Brightwater went Amplitude.", "closed_lost"),
+    ("Order form's back, countersigned - attached.", "closed_won"),
+    ("Vikram signed this morning.", "closed_won"),
+    ("We're going to hold off. The board froze all new software spend through Q1.", "closed_lost"),
+    ("Not a no to you, it's a no to everything right now.", "closed_lost"),
+    ("Pinheiro Commerce - comments to Order Form and Terms", "negotiation"),
+    ("And now that the NDA is countersigned, Priya will send the SOC 2 report.", None),
+    ("That's a no-brainer.", None),
+    ("We'll hold off until we hear from you.", None),
+    ("The demo went well.", "demo"),
 ]
 
 

@@ -55,7 +55,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:put|putting|placed) (?:the project|this|it|the initiative|everything)(?: [\w-]+)? on (?:hold|ice)"
      r"|postpon(?:e|ed|ing) (?:the project |this |it |the initiative |everything )?(?:until|to|till|into) (?:next year|20\d\d)"
      r"|(?:investment|budget|spending|capex) freeze|(?:not|not to|n't) (?:be )?tak(?:e|ing) (?:this|it|things) (?:any )?(?:further|forward)"
-     r"|froze[n]? (?:all )?(?:discretionary |non-essential )?(?:spend|spending|budgets?|investments?)\b"
+     r"|froze[n]? (?:all )?(?:[\w-]+ ){0,2}(?:spend|spending|budgets?|investments?|purchases|purchasing)\b"
      r"|(?:we'll|we will|going to|have decided to) pass (?:for now|this time|on this)"
      r"|anders entschieden|(?:projekt|vorhaben|investition|thema|retrofit|umbau)\b[^.!?\n]{0,30}\b(?:zurückstellen|zurückgestellt|auf eis)"
      r"|investitionsstopp|investitionen (?:wurden |sind )?(?:gestoppt|eingefroren)|auf (?:nächstes|kommendes) jahr verschoben"
@@ -69,7 +69,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      # How else people say no: not pursuing, a named winner, no budget or grant, doing it in-house,
      # keeping what they have, "it didn't go your way", a close second.
      r"|(?:not|n't) (?:be )?(?:pursu(?:e|ing)|progress(?:ing)?) (?:this|it|the (?:project|matter|opportunity|proposal|offer))"
-     r"|\b(?:we|they|management|the board|the committee|the client|the customer|customer|client)\b(?: have| has|'ve)?"
+     r"|\b(?:we|they|management|leadership|the board|the committee|the client|the customer|customer|client|procurement|the team"
+     r"|our (?:ceo|cfo|cto|leadership|management|board|team))\b(?: have| has|'ve)?"
      r"(?: finally| ultimately| eventually| now)? (?:went with|gone with|signed with|picked|opted for) (?!you\b|your\b|us\b|it\b|this\b)"
      r"(?:(?:the|a) (?:cheaper|cheapest|lower[- ]cost|less expensive|local|in-house|bigger|larger|other|competing|rival) [\w-]+"
      r"|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
@@ -102,6 +103,11 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:won't|will not|are not|aren't|not) (?:be )?renew(?:ing)?\b(?!\s+(?:until|before|with (?:our|the)|our|the))"
      r"|(?:deal|opportunity|opp|project|purchase|initiative) (?:is|was|has been) (?:lost|off|dead|off the table)\b"
      r"|^lost\b|\blost to [A-Z]"
+     r"|\bwent (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+     r"|August|September|October|November|December|Live|Dark|Quiet|Silent|Ahead|Back|Home|Out|Over|Through|Well|Smoothly)\b)"
+     r"(?-i:[A-Z])[\w&.-]+(?= *(?:[.,;!]|$|instead|in the end|after all))"
+     r"|(?:going to|'re going to|we'll|we will|decided to|have to|need to) hold off\b(?! (?:for|until|till|on|with)\b)"
+     r"|(?:it'?s|that'?s|the answer is) a (?:hard |firm |clear )?no\b(?![\w-])(?! (?:show|go)\b)"
      r"|(?:can't|cannot|can not|unable to|won't be able to|will not be able to|not able to|not in a position to)"
      r" (?:continue|proceed|go ahead|move forward|move ahead|pursue|invest|purchase|buy)\b"
      r"(?![^.!?\n]{0,40}\b(?:until|before|without|unless|yet|today|this week|tomorrow)\b| (?:more|over|beyond|above|mehr)\b)"
@@ -203,7 +209,10 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"(?:zusammenzuarbeiten|zu arbeiten|zu starten|weiterzumachen)|wir starten mit (?:ihnen|euch)"
      r"|(?:implementation|onboarding|rollout|customer) kick-?off|kick-?off (?:der |zur )?(?:implementierung|einführung)"
      r"|(?:got|received|have|has) (?:the |our )?(?:final )?sign-?off\b(?! (?:on|for) (?:the )?(?:budget|pilot|demo|trial))"
-     r"|paperwork (?:is |has been )?(?:all )?(?:done|complete|completed|signed)\b|contract'?s back\b"
+     r"|paperwork (?:is |has been )?(?:all )?(?:done|complete|completed|signed)\b"
+     r"|(?:contract|order form|agreement|paperwork|sow|msa|quote|po)(?:'s| is) back\b(?!\s+(?:with|from legal|to you))"
+     r"|(?<!please )(?<!to be )(?<!be )\bcountersigned\b(?! by (?:you|your))"
+     r"|(?-i:[A-Z])[a-z]+ (?:has |just )?signed (?:it |the [\w-]+ )?(?:this morning|today|yesterday|last night|earlier today)"
      r"|\bpo (?:is |has been )?(?:on its way|issued|released|raised|sent)\b"
      r"|officially (?:on board|a customer|customers|signed|partners)\b"
      r"|(?:we )?agree(?:d)? to (?:the|your) (?:terms|pricing|price|conditions|offer|proposal|quote)\b"
@@ -223,7 +232,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:bessere|neue|angepasste|finale|günstigere) konditionen"
      r"|zu teuer|preislich (?:entgegen|nachbessern)|entgegenkommen"
      r"|\b(?:msa|dpa|sow)\b[^.!?\n]{0,40}\b(?:comments|changes|edits|markup|mark-up|redlines?|clause|terms|review(?:ed)?|feedback)"
-     r"|(?:comments|changes|edits|markup|mark-up|feedback) (?:on|to) (?:the |your |our )?(?:msa|dpa|sow|contract|agreement|terms|draft)"
+     r"|(?:comments|changes|edits|markup|mark-up|feedback) (?:on|to) (?:the |your |our )?(?:msa|dpa|sow|contract|agreement|terms|draft"
+     r"|order form)"
      r"|(?:liability|indemnit|termination|renewal|sla) (?:cap|clause|terms?)\b|\bclauses?\b"
      r"|(?:security|vendor|infosec|compliance|supplier) questionnaire|(?:vendor|supplier|third[- ]party) (?:security |risk )?(?:assessment|review|due diligence)"
      r"|security (?:due diligence|review of (?:you|your (?:company|platform|service|solution)|the vendor))|vendor (?:onboarding|registration|setup)"
@@ -294,7 +304,8 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "förderung", "come through", "antrag", "indefinitely", "unbestimmte", "route", "path", "moving ahead",
                     "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted",
                     "right time", "right moment", "right fit", "timing", "decline", "lost", "nicht weiterzu", "nicht fortzu",
-                    "nicht umzu", "nicht zu", "bedarf", "erledigt", "no longer"),
+                    "nicht umzu", "nicht zu", "bedarf", "erledigt", "no longer", "went ", "hold off", "a no", "a hard no",
+                    "a firm no", "a clear no", "froze"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
@@ -311,7 +322,8 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "with your", "convinced", "won us", "überzeugt", "geht an", "den auftrag", "den zuschlag", "signed and",
                    "a go", "a yes", "definite yes", "proceed", "annehmen", "zusammenzuarbeiten", "zu arbeiten", "zu starten",
                    "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew", "sign-off", "signoff", "paperwork",
-                   "contract's back", "contracts back", "po ", "officially", "agree"),
+                   "contract's back", "contracts back", "po ", "officially", "agree", "'s back", " is back", "countersigned",
+                   "signed"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
@@ -478,6 +490,7 @@ _EXPLORE_AFTER = re.compile(
     r"^[^.!?\n]{0,30}\b(?:to|zu|um)\s+(?:\w+\s+){0,3}(?:look|explore|evaluate|assess|review|compare|investigate|talk|speak|scope"
     r"|anzuschauen|anschauen|prüfen|evaluieren|vergleichen|einzuholen|sondieren|sprechen)"
     r"|^[^.!?\n]{0,40}\b(?:alternativ\w*|options|optionen|vendors|anbieter\w*|providers)\b", re.IGNORECASE)
+_NDA = re.compile(r"\b(?:nda|mnda|non-disclosure|confidentiality agreement|geheimhaltungs\w*|vertraulichkeits\w*)\b", re.IGNORECASE)
 _INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
 _DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
                    "renew", "proceed", "take it", "good to go", "official", "count us", "a go", "a yes", "annehmen", "starten")
@@ -512,6 +525,8 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
             return False
         if _INNER_NEGATION.search(text[start:end]):
             return False  # "the board has not approved it"
+        if _NDA.search(before[-60:] + text[start:end]):
+            return False  # "now that the NDA is countersigned": paperwork before the deal, not the deal
         stop = _SENTENCE_END.search(after)
         sentence_after = after[: stop.start()] if stop else after
         if _BUDGET.search(before + text[start:end] + sentence_after) and not _DEAL_OBJECT.search(text[start:end]):
