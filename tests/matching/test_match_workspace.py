@@ -345,6 +345,26 @@ def test_a_signing_platforms_notice_joins_the_customers_deal_but_never_starts_on
     assert _live_deals(engine, ws.id)[0].status == "won"
 
 
+def test_an_introduction_after_the_close_starts_the_colleagues_own_deal(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("r1", "nikhil@fernhill.io", ["rep@seller.io"], "FY27 renewal order form", 0,
+             deal_result("Fernhill", "fernhill.io", "nikhil@fernhill.io", stage="negotiation")),
+        Mail("r2", "nikhil@fernhill.io", ["rep@seller.io"], "Re: FY27 renewal order form", 8,
+             deal_result("Fernhill", "fernhill.io", "nikhil@fernhill.io", stage="closed_won", outcome="won"),
+             in_reply_to="r1", references=["r1"]),
+        # Ten days later he introduces a colleague with a need of her own.
+        Mail("i1", "nikhil@fernhill.io", ["rep@seller.io", "ananya@fernhill.io"], "Intro: Ananya <> Rep (warehouse sync)", 18,
+             deal_result("Fernhill", "fernhill.io", "nikhil@fernhill.io")),
+        Mail("a1", "ananya@fernhill.io", ["rep@seller.io"], "Warehouse sync scoping", 22,
+             deal_result("Fernhill", "fernhill.io", "ananya@fernhill.io", stage="qualified")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "r2") == deal_of(engine, ws, "r1")
+    assert deal_of(engine, ws, "i1") not in (None, deal_of(engine, ws, "r1"))
+    assert deal_of(engine, ws, "a1") == deal_of(engine, ws, "i1")
+
+
 def test_a_quiet_deal_revived_about_another_product_is_a_new_deal(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [

@@ -9,6 +9,7 @@ compatible product; the same or a similar company name; embedding similarity
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -104,10 +105,18 @@ def _new_opportunity(facts: MessageFacts, deal: DealProfile, policy: MatchPolicy
     if products and deal.products and not products_contained(products, deal.products):
         return True
     x = facts.extraction
+    newcomers = [e for e in facts.external_emails if e not in deal.contacts]
+    if newcomers and facts.direction in ("inbound", "outbound") and x.outcome is None and (
+            x.stage_hint in (None, "lead", "qualified")) and _INTRO.match(facts.subject or ""):
+        return True  # "Intro: Ananya <> Jordan" after the close: a colleague with a new need
     if facts.occurred_at <= deal.closed_at + policy.closed_grace:
         return False
     new_amount = x.amount is not None and deal.value is not None and abs(x.amount - deal.value) > 0.01 * deal.value
     return bool(new_amount and x.stage_hint and not x.stage_hint.startswith("closed") and x.outcome is None)
+
+
+_INTRO = re.compile(r"^\s*(?:(?:re|aw|fwd?|wg)\s*:\s*)*(?:intro(?:duction|ducing)?|vorstellung|kontakt(?:vermittlung)?)\b",
+                    re.IGNORECASE)
 
 
 def primary_contact(facts: MessageFacts) -> str | None:
