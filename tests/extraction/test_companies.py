@@ -159,3 +159,13 @@ def test_a_kg_footer_names_its_general_partner_which_is_not_the_customer() -> No
 ])
 def test_central_european_legal_forms_are_not_part_of_the_name(name: str, key: str) -> None:
     assert company_key(name) == key
+
+
+
+def test_a_department_tail_or_a_lone_generic_word_is_no_company_name() -> None:
+    from vectoros_pipelines.extraction.companies import company_key, tidy_company
+
+    assert tidy_company("Ardent Biotech Procurement") == "Ardent Biotech"
+    assert tidy_company("Hotel") is None and tidy_company("Global Group") is None
+    assert tidy_company("Hotel Schwarzwaldblick") == "Hotel Schwarzwaldblick"
+    assert company_key("Markgräfler Weinkellerei eG") == company_key("Markgräfler Weinkellerei")

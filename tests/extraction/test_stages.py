@@ -299,6 +299,9 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("That's a no-brainer.", None),
     ("We'll hold off until we hear from you.", None),
     ("The demo went well.", "demo"),
+    ("Das Projekt ist nicht tot, aber vorher kann ich nichts unterschreiben; Investitionsstopp bis April.", None),
+    ("Den Termin am 5.11. in Kleve müssen wir deshalb leider absagen.", None),
+    ("The countersigned NDA came back from Rebecca last week, so here is the data.", None),
 ]
 
 

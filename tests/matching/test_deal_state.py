@@ -126,3 +126,11 @@ def test_a_name_with_a_legal_form_was_written_even_when_it_spells_the_domain() -
                deal_result("ECKERT Anlagenbau GmbH", "eckert-anlagenbau.de"), deal_result("Eckert", "eckert-anlagenbau.de"),
                deal_result("Eckert", "eckert-anlagenbau.de")]
     assert fold_evidence([_facts(i, r) for i, r in enumerate(results)]).company == "ECKERT Anlagenbau GmbH"
+
+
+
+def test_a_shorter_spelling_inside_the_fuller_name_counts_for_it() -> None:
+    results = [deal_result("Kranich Logistik", "kranich-logistik.de")] * 3 + [
+        deal_result("Spedition Kranich Logistik GmbH", "kranich-logistik.de")] * 2
+    fields = fold_evidence([_facts(i, r) for i, r in enumerate(results)])
+    assert fields.company == "Spedition Kranich Logistik GmbH"

@@ -15,7 +15,7 @@ LEGAL_FORMS = (
     "s.a.", "sa", "s.a.s.", "sas", "sarl", "b.v.", "bv", "n.v.", "nv", "oy", "ab", "as", "a/s", "aps", "spa",
     "srl", "pte", "pte. ltd.", "lp", "l.p.", "k.k.", "s.l.", "sl", "gbr", "ohg", "e.v.", "sp. z o.o.",
     "gesmbh", "d.o.o.", "doo", "s.r.o.", "sro", "a.s.", "kft.", "kft", "zrt.", "s.a.s", "oü", "sia", "uab", "co kg",
-    "e.u.", "og", "kg.", "sp.j.", "s.c.", "sp. k.",
+    "e.u.", "og", "kg.", "sp.j.", "s.c.", "sp. k.", "eg", "e.g.", "gmbh & co. kgaa", "ag & co. kg",
 )
 # Words many companies carry: alone they name no one.
 GENERIC_NAME_WORDS = frozenset((
@@ -379,3 +379,23 @@ def name_shares_domain(name: str, domain: str) -> bool:
         if len(label) >= 4 and label in "".join(words):
             return True
     return False
+
+
+# A team named after its company in a display name: "Ardent Biotech Procurement", "Acme Accounts Payable".
+_DEPARTMENT_TAIL = re.compile(
+    r"\s+(?:procurement|purchasing|accounts payable|accounts|finance|billing|einkauf|buchhaltung|beschaffung|hr|human resources"
+    r"|marketing|legal|sales|vertrieb|support|it|operations|team|department|abteilung|personalabteilung)$",
+    re.IGNORECASE,
+)
+
+
+def tidy_company(name: str) -> str | None:
+    """The company name without a department tail; None for a name of generic words only ("Hotel", "Group")."""
+    tidy = name.strip()
+    stripped = _DEPARTMENT_TAIL.sub("", tidy)
+    if stripped != tidy and len(stripped.split()) >= 2:
+        tidy = stripped
+    words = company_key(tidy).split()
+    if not words or all(word in GENERIC_NAME_WORDS for word in words):
+        return None
+    return tidy

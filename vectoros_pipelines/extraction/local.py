@@ -16,6 +16,7 @@ from vectoros_pipelines.extraction.companies import (
     name_from_domain,
     name_shares_domain,
     signature_companies,
+    tidy_company,
 )
 from vectoros_pipelines.extraction.domains import address_domain, is_free_mail, registrable_domain
 from vectoros_pipelines.extraction.event_rules import event_confidence
@@ -191,9 +192,12 @@ class LocalExtractor:
             _customer_of_notice(fields, notice)
         if view.parties.contact is not None:  # cheap: the last lines and the display name
             fields.company = _signed_company(view, fields.company, context)
-        if fields.company and _is_us(fields.company, context):
-            # Our own name in a signature or the quoted history is never the customer.
-            domain = view.parties.company_domain
+        if fields.company:
+            fields.company = tidy_company(fields.company)
+        if fields.company is None or _is_us(fields.company, context):
+            # Our own name in a signature or the quoted history is never the customer; nor is a lone
+            # generic word ("Hotel") a name: the domain's label is the better guess.
+            domain = view.parties.company_domain or fields.company_domain
             fields.company = name_from_domain(domain) if domain else None
         result = ExtractionResult(
             is_deal_related=confidence >= self.deal_threshold,

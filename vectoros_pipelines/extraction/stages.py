@@ -490,6 +490,14 @@ _EXPLORE_AFTER = re.compile(
     r"^[^.!?\n]{0,30}\b(?:to|zu|um)\s+(?:\w+\s+){0,3}(?:look|explore|evaluate|assess|review|compare|investigate|talk|speak|scope"
     r"|anzuschauen|anschauen|prüfen|evaluieren|vergleichen|einzuholen|sondieren|sprechen)"
     r"|^[^.!?\n]{0,40}\b(?:alternativ\w*|options|optionen|vendors|anbieter\w*|providers)\b", re.IGNORECASE)
+# A pause the customer says is not the end, and a meeting (not the deal) called off.
+_NOT_DEAD = re.compile(
+    r"\b(?:nicht tot|not dead|not off the table|nicht vom tisch|aufgeschoben ist nicht aufgehoben|still (?:very )?(?:keen|interested))\b",
+    re.IGNORECASE)
+_MEETING_CALLED_OFF = re.compile(
+    r"\b(?:den|das|die|unseren|unser|diesen|morgigen|the|our|this|tomorrow's|today's)\s+(?:[\w.-]+\s+)?"
+    r"(?:termin|treffen|besprechung|meeting|call|gespräch|besuch|workshop|webinar|vor-ort-termin)\w*\b[^!?\n]{0,60}$",
+    re.IGNORECASE)
 _NDA = re.compile(r"\b(?:nda|mnda|non-disclosure|confidentiality agreement|geheimhaltungs\w*|vertraulichkeits\w*)\b", re.IGNORECASE)
 _INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
 _DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
@@ -517,6 +525,8 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
     before = _REPORTING.sub(" ", _clause_before(text, start))
     after = text[end:]
     if stage == "closed_lost":
+        if _NOT_DEAD.search(text) or _MEETING_CALLED_OFF.search(text[max(0, start - 100): end]):
+            return False  # "das Projekt ist nicht tot", "den Termin müssen wir leider absagen": no loss
         return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before))
     if _NEGATION.search(before):
         return False
@@ -525,7 +535,7 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
             return False
         if _INNER_NEGATION.search(text[start:end]):
             return False  # "the board has not approved it"
-        if _NDA.search(before[-60:] + text[start:end]):
+        if _NDA.search(before[-60:] + text[start:end] + after[:20]):
             return False  # "now that the NDA is countersigned": paperwork before the deal, not the deal
         stop = _SENTENCE_END.search(after)
         sentence_after = after[: stop.start()] if stop else after

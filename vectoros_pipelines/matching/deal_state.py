@@ -263,7 +263,9 @@ def _domain_derived(key: str, domain: str | None, spellings: Iterable[str] = ())
 
 def _most_written(names: Sequence[tuple[str, SourceRef]]) -> tuple[str, SourceRef]:
     counts = Counter(key for key, _ in names)
-    fuller = {key: sum(n for other, n in counts.items() if other == key or key.startswith(other + " ")) for key in counts}
+    # A shorter spelling counts for a fuller one that contains it: "quarry lane" for "quarry lane software",
+    # "kranich logistik" for "spedition kranich logistik".
+    fuller = {key: sum(n for other, n in counts.items() if other == key or f" {other} " in f" {key} ") for key in counts}
     best = max(counts, key=lambda key: (fuller[key], len(key.split()), len(key)))
     return next((key, ref) for key, ref in names if key == best)
 
