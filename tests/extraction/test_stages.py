@@ -302,6 +302,10 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Das Projekt ist nicht tot, aber vorher kann ich nichts unterschreiben; Investitionsstopp bis April.", None),
     ("Den Termin am 5.11. in Kleve müssen wir deshalb leider absagen.", None),
     ("The countersigned NDA came back from Rebecca last week, so here is the data.", None),
+    ("Wir haben uns nun entschieden und die Anlage an den Installateur aus Frauenfeld vergeben.", "closed_lost"),
+    ("Wir haben den Auftrag an Sie vergeben.", "closed_won"),
+    ("Wir wollen die Instandhaltung ab dem kommenden Jahr teilweise an einen Dienstleister vergeben.", None),
+    ("Our legal team has a question on the mutual NDA clause 4.", None),
 ]
 
 

@@ -134,3 +134,11 @@ def test_a_shorter_spelling_inside_the_fuller_name_counts_for_it() -> None:
         deal_result("Spedition Kranich Logistik GmbH", "kranich-logistik.de")] * 2
     fields = fold_evidence([_facts(i, r) for i, r in enumerate(results)])
     assert fields.company == "Spedition Kranich Logistik GmbH"
+
+
+
+def test_a_cancelled_meetings_description_decides_nothing() -> None:
+    called_off = replace(_event(5, "Abgesagt: Angebotsbesprechung", deal_result(stage="closed_lost", outcome="lost")),
+                         cancelled=True)
+    fields = fold_evidence([_facts(0, deal_result(stage="proposal")), called_off])
+    assert (fields.stage, fields.status) == ("proposal", "open")

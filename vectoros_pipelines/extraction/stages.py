@@ -99,6 +99,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:were|was|are|is|have|has) not (?:been )?successful (?:this time|on this occasion|in this (?:tender|process|round))"
      r"|nicht zu (?:ihren|euren|deinen) gunsten|(?:auftrag|zuschlag|projekt)\b[^.!?\n]{0,30}\ban (?:einen|einem|eine) (?:anderen |andere )?(?:mitbewerber|wettbewerber|anbieter|bieter)\b[^.!?\n]{0,15}vergeben"
      r"|(?:wahl (?:fiel|ist|ging)|(?:fiel|ging) (?:die |unsere )?wahl) (?:leider )?(?:auf|an) (?:einen|eine|ein) (?:anderen|andere|anderes|mitbewerber|wettbewerber)"
+     r"|\b(?:haben|hat|habe|wurde|wurden|ist|sind)\b[^.!?\n]{0,60}\ban (?:den|die|das) (?!sie\b)(?:[\w-]+ ){1,4}(?:vergeben|gegeben)\b"
      r"|award(?:ed|ing)? (?:the (?:contract|business|project|tender|work|framework) )?to (?:a )?(?:competitor|competing|rival)"
      r"|(?:won't|will not|are not|aren't|not) (?:be )?renew(?:ing)?\b(?!\s+(?:until|before|with (?:our|the)|our|the))"
      r"|(?:deal|opportunity|opp|project|purchase|initiative) (?:is|was|has been) (?:lost|off|dead|off the table)\b"
@@ -199,7 +200,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|let'?s make it official|(?:it'?s|we'?re|this is) (?:now )?official\b|count us in\b"
      r"|(?:going|go|went|proceed|proceeding) with (?:you|your (?:team|company|proposal|offer|solution|platform|firm|agency|quote))\b"
      r"|(?:you've|you have) (?:convinced us|won us over)|(?:sie haben|ihr habt) uns überzeugt"
-     r"|(?:der )?auftrag geht an (?:sie|euch)|(?:sie|ihr) (?:bekommen|erhalten|bekommt|erhaltet) den (?:auftrag|zuschlag)"
+     r"|(?:der )?auftrag geht an (?:sie|euch)|(?:auftrag|zuschlag|projekt)\b[^.!?\n]{0,20}\ban (?:sie|euch|ihr unternehmen|ihre firma) (?:vergeben|erteilt)|(?:sie|ihr) (?:bekommen|erhalten|bekommt|erhaltet) den (?:auftrag|zuschlag)"
      r"|signed and (?:sent back|sent|uploaded|returned)"
      r"|(?:we'?re|we are|it'?s) a go\b|(?:it'?s|that'?s) a (?:yes|go) from (?:us|our side|me)|a definite yes"
      r"|(?:decided|decision is|chosen|going|ready) to proceed\b(?! with (?:a|an|the) (?:demo|call|meeting|trial|pilot|workshop|evaluation|poc|discovery|next))"
@@ -305,7 +306,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted",
                     "right time", "right moment", "right fit", "timing", "decline", "lost", "nicht weiterzu", "nicht fortzu",
                     "nicht umzu", "nicht zu", "bedarf", "erledigt", "no longer", "went ", "hold off", "a no", "a hard no",
-                    "a firm no", "a clear no", "froze"),
+                    "a firm no", "a clear no", "froze", "vergeben", "gegeben", "beauftragt"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
@@ -323,7 +324,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "a go", "a yes", "definite yes", "proceed", "annehmen", "zusammenzuarbeiten", "zu arbeiten", "zu starten",
                    "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew", "sign-off", "signoff", "paperwork",
                    "contract's back", "contracts back", "po ", "officially", "agree", "'s back", " is back", "countersigned",
-                   "signed"),
+                   "signed", "vergeben", "erteilt"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
@@ -530,6 +531,8 @@ def _counts(stage: str, text: str, start: int, end: int) -> bool:
         return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before))
     if _NEGATION.search(before):
         return False
+    if stage == "negotiation" and _NDA.search(text[max(0, start - 80): end + 40]):
+        return False  # legal looking at an NDA is the start of a conversation, not its end game
     if stage == "closed_won":
         if _QUESTION_TAIL.match(after) or _IF.search(before) or _NOT_YET_WON.search(before):
             return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -100,6 +100,10 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     met: SourceRef | None = None  # the first meeting with the customer, once later evidence shows it took place
     for facts in items:
         x, ref = facts.extraction, facts.ref
+        if facts.cancelled:
+            # A meeting called off says why in its description ("Investitionsstopp bis April"), but the
+            # customer's own mail is where the deal's state is decided.
+            x = replace(x, stage_hint=None, outcome=None, close_date_hint=None)
         if met is not None and out.status == "open" and stage_rank < _QUALIFIED:
             # Mail after a meeting with the customer means the meeting is behind us: whoever sat down
             # with us is past a raw lead. A meeting still ahead (nothing after it yet) does not count.
