@@ -381,10 +381,12 @@ def name_shares_domain(name: str, domain: str) -> bool:
     return False
 
 
-# A team named after its company in a display name: "Ardent Biotech Procurement", "Acme Accounts Payable".
+# A team named after its company in a display name ("Ardent Biotech Procurement") or a meeting in a title.
 _DEPARTMENT_TAIL = re.compile(
     r"\s+(?:procurement|purchasing|accounts payable|accounts|finance|billing|einkauf|buchhaltung|beschaffung|hr|human resources"
-    r"|marketing|legal|sales|vertrieb|support|it|operations|team|department|abteilung|personalabteilung)$",
+    r"|marketing|legal|sales|vertrieb|support|it|operations|team|department|abteilung|personalabteilung"
+    # and a meeting named after it: "Fernhill Software QBR", "Acme Kickoff"
+    r"|qbr|kick-?off|demo|sync|check-?in|review|meeting|workshop|intro|termin|besprechung)$",
     re.IGNORECASE,
 )
 
