@@ -306,6 +306,8 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Wir haben den Auftrag an Sie vergeben.", "closed_won"),
     ("Wir wollen die Instandhaltung ab dem kommenden Jahr teilweise an einen Dienstleister vergeben.", None),
     ("Our legal team has a question on the mutual NDA clause 4.", None),
+    ("I've attached our pricing overview for reference.", None),
+    ("Here is the pricing for 50 seats as discussed.", "proposal"),
 ]
 
 

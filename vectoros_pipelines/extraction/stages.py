@@ -249,7 +249,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|sicherheitsfragebogen|preisnachlass|mengenrabatt"),
     ("proposal",
      r"proposal|(?:your|the|our|this|that|revised|updated|attached|new|final|formal|signed|written) (?:[\w-]+ )?quote\b"
-     r"|quote (?:attached|#|no\.?|number|ref)|quotation|pricing (?:proposal|sheet|options)|order form|sow\b|statement of work|price (?:list|quote)"
+     # (A standard price list, pricing overview or brochure is no offer to this customer.)
+     r"|quote (?:attached|#|no\.?|number|ref)|quotation|pricing (?:proposal|options)|order form|sow\b|statement of work|price quote"
      r"|(?:our|the|revised|updated|commercial) offer\b|(?:here(?:'s| is) )?(?:the )?pricing (?:for|we discussed)"
      # "Ihr Angebot" is also "your range" ("Ihr Angebot zu VX-500?"): only thanked, dated or weighed it is an offer.
      r"|(?:dank\w*|danke) (?:für )?ihr (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte)\b"
@@ -259,7 +260,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:unser|das|beigefügte|angehängte|überarbeitete|aktualisierte)s? (?:überarbeitetes |aktualisiertes |neues )?(?:angebot|offerte?)\b|(?:angebot|offerte?) (?:anbei|im anhang|für|nr\.?)"
      r"|kostenvoranschlag|preisangebot|preisübersicht|kostenschätzung|kostenaufstellung|grobkalkulation|kalkulation (?:anbei|für|im anhang)"
      r"|\bcost (?:estimate|breakdown)|\bbudget(?:ary)? (?:estimate|quote|quotation)|\bindicative (?:pricing|price|quote|offer)"
-     r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|price sheet|estimate|costing)"
+     r"|(?:sent|attached|enclosed|attaching|sending|here (?:is|are)|please find)[^.!?\n]{0,30}\b(?:pricing|prices|estimate|costing)\b"
+     r"(?! (?:overview|sheet|list|page|guide|brochure|deck|one-pager|tiers|plans))"
      r"|pricing review|angebotsbesprechung|angebotspräsentation|preisvorschlag|angebot (?:gesendet|geschickt|verschickt|übermittelt)"),
     ("demo",
      r"\bdemo\b|\bdemonstration|\bwalkthrough|\bwalk-through|\bproduct tour|\bpoc\b|\bproof of concept|\bpilot|\btrial\b"
