@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vectoros_pipelines.extraction.stage_guards import counts
+
 # Who the other vendor is varies (a competitor's name, "another vendor"); what we must not read as a
 # loss is the customer choosing *us* or going ahead ("decided to go with you / ahead / the proposal").
 _NOT_US = (r"(?!you\b|your\b|yours\b|us\b|ahead\b|it\b|this\b|that\b|the (?:proposal|offer|quote|contract|agreement|order)"
@@ -353,161 +355,6 @@ _GATES: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]] = {
     for stage, anchors in _ANCHORS.items()
 }
 
-# The clause before a match, up to the previous sentence end: what the guards below read.
-# A dot between digits ("20.000 Euro", "v2.1") ends no clause.
-_CLAUSE_START = re.compile(r"(?:[!?;\n]|\.(?!\d))(?=(?:[^.!?;\n]|\.(?=\d))*$)")
-_NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bnoch nicht\b|\bnicht\b|\bkein\w*)[\w\s,]{0,20}$", re.IGNORECASE)
-# "haven't decided to go with another vendor": the loss itself denied (the loss patterns carry their own "not").
-_DENIED = re.compile(r"(?:haven't|have not|hasn't|has not|didn't|did not|not yet|noch nicht|nicht)\s+(?:yet\s+)?$", re.IGNORECASE)
-_QUESTION_TAIL = re.compile(r"^[^.!\n]{0,80}\?")
-# Conditions and wishes: "if the agreement is signed by…", "ideally we'd have it signed", "once we receive the PO".
-_CONDITIONAL = re.compile(
-    r"\b(?:if|once|when|whenever|unless|in case|provided|assuming|as soon as|after|before|until|ideally|hopefully"
-    r"|would|could|should|might|will|shall|can|need(?:s|ed)?|want(?:s)? to|to (?:have|get)|we'd|you'd|i'd"
-    r"|let's|let us|let me know|ready to|able to|plan(?:ning)? to|expect(?:ing)? to|aim(?:ing)? to|hope to"
-    r"|wenn|falls|sobald|sofern|bevor|nachdem|bis|würden|könnten|sollten|möchten|werden|wollen)\b[^.!?\n]{0,50}$",
-    re.IGNORECASE,
-)
-# A signature with a deadline after it is a target: "signed by 12 October", "unterschrieben bis Ende Mai".
-_DEADLINE_AFTER = re.compile(
-    r"^[ ,]*(?:by|before|on or before|no later than|until|within|in Q\d|at the end|end of|this (?:week|month|quarter)"
-    r"|next (?:week|month)|bis|vor|spätestens)\b",
-    re.IGNORECASE,
-)
-# Asking for a thing is not having it: "could you send us a proposal", "können Sie uns ein Angebot schicken".
-_REQUEST = re.compile(
-    r"\b(?:could|can|would|will) you\b[^.!?\n]{0,40}$|\b(?:kannst|könntest|würdest) du\b[^.!?\n]{0,40}$|\b(?:please|pls|kindly)\s+(?:send|share|provide|put together|prepare|include)"
-    r"[^.!?\n]{0,30}$|\b(?:send|share|put together|prepare) (?:us|me)\b[^.!?\n]{0,20}$|\b(?:(?<!please )(?<!pls )see|get|receive|request|requesting|ask(?:ing)? for|waiting for|look(?:ing)? forward to)"
-    r"\s+(?:a |an |the |your |some )?[^.!?\n]{0,15}$|\bkönnen sie\b[^.!?\n]{0,40}$|\bbitte\b(?!\s+(?:finden|entnehmen|beachten|sehen))[^.!?\n]{0,30}$"
-    r"|\b(?:bitten|warten) (?:um|auf)\b[^.!?\n]{0,20}$|\bum ein\b[^.!?\n]{0,10}$"
-    r"|\b(?:senden|schicken|sende|schick|retournieren) (?:sie|du|ihr) (?:uns|mir)?\b[^.!?\n]{0,40}$",
-    re.IGNORECASE,
-)
-# Plans: "I'll set up a demo", "the next step is a walkthrough", "ich organisiere eine Werksbesichtigung".
-_PLANNED = re.compile(
-    r"\b(?:i'll|i will|we'll|we will|let's|let us|let me|shall we|happy to|glad to|would love to|like to|plan to|going to"
-    r"|next step(?: is| would be)?|(?:to|can|could) (?:set up|schedule|arrange|book|organi[sz]e)|set up|schedule|arrange|organi[sz]e"
-    r"|put together|prepare|draw up|work up|finali[sz]e"
-    r"|suggest|propose|how about|would you|are you (?:free|available)|so (?:that )?(?:you|your team|the team|they|we) can"
-    r"|organisiere|organisieren|planen|vereinbaren|schlage|schlagen|nächste[nrs]? schritte?|damit|würde(?:n)? gerne"
-    r"|möchte(?:n)? gerne|lassen sie uns|können wir|kann ich|ich kann|wir können|gerne (?:zeige|zeigen|stelle|stellen)"
-    r"|anbieten|einplanen|einladen)\b[^.!?\n]{0,60}$"
-    # An offer to do it: "I can give you a quick walkthrough", "we could offer a pilot".
-    r"|\b(?:i|we) (?:can|could|would) (?:also |happily |gladly )?(?:give|do|run|send|show|offer|provide|share|arrange|prepare"
-    r"|walk|set)\b[^.!?\n]{0,30}$",
-    re.IGNORECASE,
-)
-# Wanting a thing is not having it: "we'd like a quote", "looking for a proposal", "wir benötigen ein Angebot",
-# "interested in a demo" (at most one word between, so "need to discuss the proposal" still counts).
-_WANT = (r"(?:\b(?:would|'d) (?:like|welcome|appreciate|love)|\bneeds?|\bwants?|\brequire[sd]?|\blooking for|\binterested in"
-         r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötig(?:en|t|e)|\bbrauch(?:en|t|e)|\bbräuchten|\bwünsch(?:en|t|e)"
-         r"|\bsuch(?:en|t|e)|\binteress(?:iert|e) an|\bwürden wir(?: gerne)?|\bhätten (?:wir )?gerne|\bmöchte[nt]?"
-         r"|\bbitte(?!\s+(?:finden|entnehmen|beachten|sehen)))")
-_WANTED = re.compile(
-    _WANT + r"\s+(?:(?:a|an|some|one|ein|eine|einen|einer)\s+)?(?:[\w-]+\s+)?$"
-    # "braucht bis Mitte Dezember eine Kostenschätzung": an indefinite thing wanted, a few words on
-    r"|" + _WANT + r"\b[^.!?\n]{0,30}\s(?:a|an|ein|eine|einen|einer)\s+(?:[\w-]+\s+)?$",
-    re.IGNORECASE,
-)
-# Not reached yet: "before any proposal I'd like a deeper session", "vor einem Angebot".
-_NOT_YET = re.compile(
-    r"\b(?:before|prior to|ahead of|pending|vor|bevor)\s+(?:any|a|an|the|our|your|we|you|einem|einer|dem|der|ihrem|unserem)?\s*"
-    r"(?:[\w-]+\s+)?$",
-    re.IGNORECASE,
-)
-# Someone else's: "the meter vendor's very loud demo", "the competitor's proposal".
-_OTHERS = re.compile(
-    r"\b(?:vendor|competitor|supplier|provider|competition|incumbent|rival|wettbewerber|mitbewerber|konkurrenz)s?'?s?\s+"
-    r"(?:[\w-]+\s+){0,2}$"
-    r"|\b(?:another|other|competing|a different)\s+(?:vendor|supplier|provider|agency|firm)s?'?s?\s+(?:[\w-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-# A maybe is not a plan made: "vielleicht eine Vorführung für die Kinder", "perhaps a pilot later on".
-_HEDGED = re.compile(
-    r"\b(?:vielleicht|maybe|perhaps|possibly|eventuell|evtl\.?|ggf\.?|gegebenenfalls|optionally|optional)\s+"
-    r"(?:(?:a|an|some|the|ein|eine|einen|die|der|das)\s+)?(?:[\w-]+\s+)?$",
-    re.IGNORECASE,
-)
-# Work in progress: "I'm preparing the proposal", "Ich erstelle gerade das Angebot", "the quote goes out Monday".
-_IN_PROGRESS = re.compile(
-    r"\b(?:preparing|drafting|working on|putting together|finali[sz]ing|writing up|erstelle|erstellen|bereite|bereiten"
-    r"|arbeite|arbeiten|kalkuliere|kalkulieren|rechne|rechnen)\b[^.!?\n]{0,25}$",
-    re.IGNORECASE,
-)
-_PENDING_AFTER = re.compile(
-    r"^[ ,]*(?:tomorrow|later today|early next week|morgen|übermorgen|heute (?:noch|nachmittag|abend)|in (?:den )?nächsten tagen"
-    r"|anfang nächster woche)\b"
-    # German puts the verb last: an infinitive after it is still to do ("werde Ihnen das Angebot morgen schicken").
-    r"|^[^.!?\n]{0,30}\b(?:schicken|senden|zusenden|zukommen lassen|übermitteln|erstellen|ausarbeiten|vorbereiten|fertigstellen"
-    r"|nachreichen|kalkulieren|rechnen)\b"
-    r"|^[^.!?\n]{0,25}?\b(?:(?:is|are) (?:in the works|in progress|being (?:prepared|drafted|finali[sz]ed))|will follow|to follow"
-    r"|(?:goes|will go|is going) out|geht\b[^.!?\n]{0,20}\b(?:raus|hinaus|an sie)|folgt|kommt (?:morgen|nächste|bis|in)"
-    r"|in arbeit|in vorbereitung)",
-    re.IGNORECASE,
-)
-# Sent or handed over outweighs the wording around it: "bitte finden Sie anbei unser Angebot".
-_DELIVERED = re.compile(
-    r"\b(?:attached|attaching|enclosed|please find|here is|here's|here are|anbei|im anhang|beigefügt|in der anlage|sent|sende"
-    r"|senden|schicke|schicken|übersende|übersenden|übermittle|übermitteln|erhalten sie)\b[^.!?\n]{0,40}$",
-    re.IGNORECASE,
-)
-_DELIVERED_AFTER = re.compile(r"^[^.!?\n]{0,25}\b(?:attached|enclosed|anbei|im anhang|beigefügt)\b", re.IGNORECASE)
-# Reading, weighing or passing on a proposal means it exists, however the sentence is planned:
-# "we'll review your proposal", "I'll take the quote to the board", "wir werden Ihr Angebot prüfen".
-_CONSUMED = re.compile(
-    r"\b(?:review|discuss|look (?:at|over|through|into)|go (?:through|over)|read|check|consider|evaluate|assess|circulate"
-    r"|take|bring|forward|pass|present|respond to|come back (?:to you )?on|get back to you on|sign|approve|compare"
-    r"|prüfen|besprechen|durchgehen|anschauen|ansehen|weiterleiten|vorlegen|vergleichen|freigeben)\s+"
-    r"(?:the|your|our|this|that|their|ihr|ihre|ihren|das|den|die|unser\w*|dieses?)\s+(?:[\w-]+\s+)?$",
-    re.IGNORECASE,
-)
-# German puts the verb last: "wir werden Ihr Angebot nächste Woche prüfen".
-_CONSUMED_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:prüfen|besprechen|durchgehen|anschauen|ansehen|weiterleiten|vorlegen"
-                             r"|vergleichen|freigeben|geprüft|besprochen|durchgesehen)\b", re.IGNORECASE)
-_DEFINITE = re.compile(r"\b(?:ihr|ihre|ihren|das|dieses?|unser\w*|the|your)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
-# Only a real condition undoes a decision: "we'd like to move forward with your proposal" is a yes,
-# "if the board approves, we'll go ahead with your offer" is not yet; nor is "falls/wenn …".
-_IF = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,60}$", re.IGNORECASE)
-# Reporting verbs carry no doubt: "I can confirm we have signed", "happy to let you know we've chosen you".
-_REPORTING = re.compile(
-    r"\b(?:can|could|would like to|want(?:ed)? to|happy to|glad to|pleased to|delighted to)\s+(?:confirm|let you know|inform you"
-    r"|share|say|report|tell you|announce)\b", re.IGNORECASE,
-)
-_FOR_THE = re.compile(r"\b(?:für (?:die|den|das|eine|einen|ein)|for (?:the|a|an)|zur|zum)\s*$", re.IGNORECASE)
-_SUITS_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:würden?|wäre|passen|passt|would (?:suit|work)|works? for|suits?)\b",
-                          re.IGNORECASE)
-_DATE_AFTER = re.compile(
-    r"^[^.!?\n]{0,60}(?:\d|\b(?:mon|tues|wednes|thurs|fri)day|\b(?:montag|dienstag|mittwoch|donnerstag|freitag)"
-    r"|\bnext week|\bnächste[nr]? woche)", re.IGNORECASE)
-# A win still ahead or in doubt: "once we get the go-ahead", "we might renew next year".
-_NOT_YET_WON = re.compile(
-    r"\b(?:once|when|whenever|as soon as|until|before|sobald|wenn|bevor|might|may|maybe|perhaps|possibly"
-    r"|probably|consider(?:ing)?(?! (?:this|it)\b)|thinking (?:about|of)|vielleicht|eventuell|wahrscheinlich|überlegen)\b[^.!?\n]{0,50}$",
-    re.IGNORECASE,
-)
-_SENTENCE_END = re.compile(r"[.!?\n]")
-_BUDGET = re.compile(r"\b(?:budget\w*|funds|funding|mittel|haushalt\w*)\b", re.IGNORECASE)
-_DEAL_OBJECT = re.compile(r"\b(?:contract|agreement|order|po|purchase order|proposal|offer|quote|vertrag|auftrag|bestellung|angebot)\b",
-                          re.IGNORECASE)
-_EXPLORE_AFTER = re.compile(
-    r"^[^.!?\n]{0,30}\b(?:to|zu|um)\s+(?:\w+\s+){0,3}(?:look|explore|evaluate|assess|review|compare|investigate|talk|speak|scope"
-    r"|anzuschauen|anschauen|prüfen|evaluieren|vergleichen|einzuholen|sondieren|sprechen)"
-    r"|^[^.!?\n]{0,40}\b(?:alternativ\w*|options|optionen|vendors|anbieter\w*|providers)\b", re.IGNORECASE)
-# A pause the customer says is not the end, and a meeting (not the deal) called off.
-_NOT_DEAD = re.compile(
-    r"\b(?:nicht tot|not dead|not off the table|nicht vom tisch|aufgeschoben ist nicht aufgehoben|still (?:very )?(?:keen|interested))\b",
-    re.IGNORECASE)
-_MEETING_CALLED_OFF = re.compile(
-    r"\b(?:den|das|die|unseren|unser|diesen|morgigen|the|our|this|tomorrow's|today's)\s+(?:[\w.-]+\s+)?"
-    r"(?:termin|treffen|besprechung|meeting|call|gespräch|besuch|workshop|webinar|vor-ort-termin)\w*\b[^!?\n]{0,60}$",
-    re.IGNORECASE)
-_NDA = re.compile(r"\b(?:nda|mnda|non-disclosure|confidentiality agreement|geheimhaltungs\w*|vertraulichkeits\w*)\b", re.IGNORECASE)
-_INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
-_DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
-                   "renew", "proceed", "take it", "good to go", "official", "count us", "a go", "a yes", "annehmen", "starten")
-_OPEN_GUARDED = {"proposal", "demo", "qualified"}  # stages a request or a plan can only point at
-
-
 @dataclass(frozen=True, slots=True)
 class StageHint:
     stage: str
@@ -515,57 +362,6 @@ class StageHint:
     start: int
     end: int
     text: str
-
-
-def _clause_before(text: str, start: int) -> str:
-    window = text[max(0, start - 160): start]
-    cut = _CLAUSE_START.search(window)
-    return window[cut.end():] if cut else window
-
-
-def _counts(stage: str, text: str, start: int, end: int) -> bool:
-    """Is this mention a statement that the deal is (or was) at `stage`, not a denial, question, wish or plan?"""
-    before = _REPORTING.sub(" ", _clause_before(text, start))
-    after = text[end:]
-    if stage == "closed_lost":
-        if _NOT_DEAD.search(text) or _MEETING_CALLED_OFF.search(text[max(0, start - 100): end]):
-            return False  # "das Projekt ist nicht tot", "den Termin müssen wir leider absagen": no loss
-        return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before))
-    if _NEGATION.search(before):
-        return False
-    if stage == "negotiation" and _NDA.search(text[max(0, start - 80): end + 40]):
-        return False  # legal looking at an NDA is the start of a conversation, not its end game
-    if stage == "closed_won":
-        if _QUESTION_TAIL.match(after) or _IF.search(before) or _NOT_YET_WON.search(before):
-            return False
-        if _INNER_NEGATION.search(text[start:end]):
-            return False  # "the board has not approved it"
-        if _NDA.search(before[-60:] + text[start:end] + after[:20]):
-            return False  # "now that the NDA is countersigned": paperwork before the deal, not the deal
-        stop = _SENTENCE_END.search(after)
-        sentence_after = after[: stop.start()] if stop else after
-        if _BUDGET.search(before + text[start:end] + sentence_after) and not _DEAL_OBJECT.search(text[start:end]):
-            return False  # "management approved the budget", "green light to look at alternatives": not yet a yes to us
-        if _EXPLORE_AFTER.match(sentence_after):
-            return False
-        if any(word in text[start:end].lower() for word in _DECISION_WORDS):
-            return True  # a decision stated, even politely ("we'd like to move forward with your proposal")
-        return not (_CONDITIONAL.search(before) or _REQUEST.search(before) or _DEADLINE_AFTER.match(after))
-    if stage in _OPEN_GUARDED:
-        if _FOR_THE.search(before) and _SUITS_AFTER.match(after) and _DATE_AFTER.match(after):
-            return False  # "Für die Präsentation würden der 17. oder 18. passen": a date being found for it
-        # "the proposal by end of October", "Angebot bis Freitag": a target, not a thing sent.
-        if stage == "proposal" and not _QUESTION_TAIL.match(after) and (
-                _CONSUMED.search(before) or (_DEFINITE.search(before) and _CONSUMED_AFTER.match(after))):
-            return True
-        if (_QUESTION_TAIL.match(after) or _REQUEST.search(before) or _PLANNED.search(before)
-                or _DEADLINE_AFTER.match(after) or _PENDING_AFTER.match(after)):
-            return False
-        if _DELIVERED.search(before) or _DELIVERED_AFTER.match(after):
-            return True
-        return not (_WANTED.search(before) or _IN_PROGRESS.search(before) or _HEDGED.search(before)
-                    or _NOT_YET.search(before) or _OTHERS.search(before))
-    return True
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -586,7 +382,7 @@ def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[i
         for m in pattern.finditer(text, start, end):
             if stage == "closed_lost" and ours and any(name in m.group(0).lower() for name in ours):
                 continue  # "they went with Northwind" names us: not a loss
-            if _counts(stage, text, m.start(), m.end()):
+            if counts(stage, text, m.start(), m.end()):
                 outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
                 return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
     return None
