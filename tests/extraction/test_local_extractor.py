@@ -210,3 +210,19 @@ def test_a_reply_whose_writer_changed_the_subject_is_read_with_it(extractor, mai
     kept = extractor.extract_email(mail("K. Huber <k.huber@wachauer.at>", "maria@brightline.io",
                                         "AW: Angebot Kühlkette Wachau", body), US)
     assert kept.outcome is None and kept.stage_hint != "proposal"  # the thread's old subject says nothing new
+
+
+def test_a_headhunters_role_or_an_application_is_no_deal(extractor, mail) -> None:
+    headhunter = extractor.extract_email(mail(
+        "C. Hartwig <c.hartwig@hartwig-executive.de>", "maria@brightline.io",
+        "Vertraulich: Director Client Services – führende Agentur",
+        "Liebe Frau Lopez,\n\nfür eine vertrauliche Position als Director Client Services suche ich eine erfahrene "
+        "Persönlichkeit. Ihr Profil passt hervorragend. Hätten Sie Zeit für ein kurzes Telefonat?\n\nC. Hartwig\n"
+        "Hartwig Executive Search GmbH\n"), US)
+    assert headhunter.confidence <= 0.3 and any(r.startswith("recruiting") for r in headhunter.reasons)
+    # An HR-software customer talking about applicants is still a customer.
+    customer = extractor.extract_email(mail(
+        "Tom Becker <tom.becker@halvorsenfoods.com>", "maria@brightline.io", "Applicant tracking module",
+        "Hi Maria,\n\nwe receive 400 applications a month and would like a quote for your applicant tracking module "
+        "for 60 recruiters. Budget is $48,000 per year.\n\nTom Becker\nHalvorsen Foods Inc.\n"), US)
+    assert not any(r.startswith("recruiting") for r in customer.reasons)

@@ -54,7 +54,8 @@ _VENDOR_OFFERS_TO_US = re.compile(
     r"|\b(?:i|we) (?:can|could|would be able to) (?:offer|sell|quote|supply) you\b"
     r"|\b(?:my|our) (?:asking price|best price|special price|fee|fees|day rate|hourly rate)\b"
     r"|\b(?:anbei|beigefügt|im anhang)\b[^.\n]{0,30}\b(?:unser|unsere|unseren)\s+(?:angebot|preisliste|kostenvoranschlag)\b"
-    r"|\bunser(?:e)? (?:angebot|preisliste|kostenvoranschlag)\b|\bwir bieten ihnen\b|\bsonderangebot\b",
+    r"|\bunser(?:e)? (?:angebot|preisliste|kostenvoranschlag)\b|\bwir bieten ihnen\b|\bsonderangebot\b"
+    r"|\b(?:großhandels|sonder|vorzugs|händler|agentur|partner)(?:konditionen|preisen?)\b|\bwholesale (?:prices|pricing|rates|terms)\b",
     re.IGNORECASE,
 )
 _WE_ASK_A_VENDOR = re.compile(
@@ -63,6 +64,19 @@ _WE_ASK_A_VENDOR = re.compile(
     r"|\b(?:bitte )?senden sie uns (?:ein|ihr) angebot\b|\bangebotsanfrage\b|\bwir möchten (?:bestellen|kaufen)\b",
     re.IGNORECASE,
 )
+
+
+# Hiring, not selling: a headhunter's confidential role, an application, a CV. The topic alone is not
+# enough (an HR-software vendor's deals talk about applicants all day): these name a person's job move.
+_RECRUITING = re.compile(
+    r"\b(?:cv|resume|résumé|lebenslauf) (?:is )?(?:attached|anbei|im anhang)|\b(?:attached|anbei|im anhang)[^.\n]{0,20}\b(?:cv|resume|lebenslauf)\b"
+    r"|\bapplication for the (?:position|role)\b|\bi (?:am|'m) applying\b|\bbewerbung (?:als|um|auf) (?:die|eine|den)?\b"
+    r"|\b(?:exciting|confidential|senior) (?:opportunity|role|position|search|mandate)\b|\bexecutive search\b|\bheadhunt"
+    r"|\bpersonalberatung\b|\b(?:vakante|vertrauliche) (?:position|stelle|führungsposition)\b|\bihr profil\b|\byour (?:linkedin )?profile\b"
+    r"|\b(?:interview|vorstellungsgespräch) (?:slot|invitation|einladung|termin)\b|\bopen (?:position|role)s? (?:at|in|for)\b",
+    re.IGNORECASE,
+)
+_RECRUITING_CAP = 0.3
 
 
 def _buyer_quote(view: MessageView) -> str | None:
@@ -179,6 +193,10 @@ class LocalExtractor:
         elif view.buyer_hits and view.stage is None:
             reasons.append(f"we are the buyer ({view.buyer_hits[0]})")
             probability = min(probability, _BUYER_CAP)
+        hiring = _RECRUITING.search(view.classifier_text) if view.parties.direction == "inbound" else None
+        if hiring is not None and (view.stage is None or view.stage.stage in ("lead", "qualified")):
+            reasons.append(f"recruiting ({hiring.group(0).lower()})")
+            probability = min(probability, _RECRUITING_CAP)
         if not view.parties.has_external and view.parties.direction != "internal":
             reasons.append("no party outside the workspace")
         return probability, reasons
