@@ -365,6 +365,23 @@ def test_an_introduction_after_the_close_starts_the_colleagues_own_deal(engine: 
     assert deal_of(engine, ws, "a1") == deal_of(engine, ws, "i1")
 
 
+def test_a_newcomer_describing_a_use_case_starts_a_deal_but_one_talking_terms_joins(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("b1", "ben@halcyon.com", ["rep@seller.io"], "Lifecycle campaign analytics", 0,
+             deal_result("Halcyon", "halcyon.com", "ben@halcyon.com", stage="lead")),
+        # Another team writes in fresh about its own use case: a deal of its own.
+        Mail("r1", "rachel@halcyon.com", ["rep@seller.io"], "Analytics for our streaming app", 10,
+             deal_result("Halcyon", "halcyon.com", "rachel@halcyon.com", stage="qualified")),
+        # Procurement writing about the contract joins the deal on the table.
+        Mail("p1", "procurement@halcyon.com", ["rep@seller.io"], "Vendor onboarding", 30,
+             deal_result("Halcyon", "halcyon.com", "procurement@halcyon.com", stage="negotiation")),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "r1") not in (None, deal_of(engine, ws, "b1"))
+    assert deal_of(engine, ws, "p1") in (deal_of(engine, ws, "b1"), deal_of(engine, ws, "r1"))
+
+
 def test_a_quiet_deal_revived_about_another_product_is_a_new_deal(engine: Engine) -> None:
     ws = make_workspace(engine)
     store_mail(engine, ws, [

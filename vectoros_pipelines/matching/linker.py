@@ -229,8 +229,10 @@ def _continues(facts: MessageFacts, deal: DealProfile) -> bool:
     if facts.products and deal.products and products_compatible(facts.products, deal.products):
         return True
     if x.stage_hint in STAGES and deal.stage in STAGES:
+        # A newcomer talking terms or a proposal joins the deal on the table; one describing a use case or
+        # asking for a demo is as likely another department starting its own.
         late = STAGES.index(x.stage_hint) >= STAGES.index("negotiation")
-        if late or STAGES.index(x.stage_hint) > STAGES.index(deal.stage):
+        if late or STAGES.index("proposal") <= STAGES.index(x.stage_hint) > STAGES.index(deal.stage):
             return True
     return bool(x.amount and deal.value and abs(x.amount - deal.value) <= 0.1 * deal.value)
 
