@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from vectoros_pipelines.calendars.event import ParsedEvent
 from vectoros_pipelines.extraction.base import WorkspaceContext
@@ -97,8 +98,14 @@ def _subject_rewritten(view: MessageView) -> bool:
 
 def our_names(context: WorkspaceContext) -> tuple[str, ...]:
     """Lower-case words that name the workspace: its name's distinctive words and its domains' labels."""
-    words = {w for w in re.findall(r"[^\W\d_]{4,}", (context.name or "").lower()) if w not in GENERIC_NAME_WORDS and w not in LEGAL_FORMS}
-    words.update(label for d in context.domains for label in d.split(".")[0].split("-")
+    return _name_words(context.name or "", context.domains)
+
+
+@lru_cache(maxsize=256)
+def _name_words(name: str, domains: tuple[str, ...]) -> tuple[str, ...]:
+    # Once per workspace, not once per message: extraction runs this for every email and event.
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", name.lower()) if w not in GENERIC_NAME_WORDS and w not in LEGAL_FORMS}
+    words.update(label for d in domains for label in d.split(".")[0].split("-")
                  if len(label) >= 4 and label not in GENERIC_NAME_WORDS)
     return tuple(sorted(words))
 
