@@ -61,3 +61,13 @@ def test_a_judged_stage_takes_the_models_quote_as_its_span_or_none(mail) -> None
     assert quoted.stage_hint == "demo" and quoted.spans["stage_hint"].text == "see it running on our own data"
     unquoted = ground_result(ExtractionResult(True, 0.9, stage_hint="demo"), sources, quotes={"stage_hint": "a live demo"})
     assert unquoted.stage_hint == "demo" and "stage_hint" not in unquoted.spans
+
+
+def test_an_outcome_is_grounded_where_it_is_stated_even_below_an_older_other_one(mail) -> None:
+    # The customer's win sits above quoted history whose sentence reads like a loss ("went Acme." style).
+    email = mail("Mark <mark@pennine.org.uk>", "owen@kestrelway.co.uk", "RE: renewal",
+                 "Board approved it yesterday. PO attached for the add-on.\n\n"
+                 "From: Owen\nSorry to hear - I heard the other bidder went with another vendor.")
+    grounded = ground_result(ExtractionResult(True, 0.9, outcome="won", stage_hint="closed_won"), email_sources(email))
+    assert (grounded.outcome, grounded.stage_hint) == ("won", "closed_won")
+    assert grounded.spans["outcome"].text == "PO attached"

@@ -308,7 +308,43 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Our legal team has a question on the mutual NDA clause 4.", None),
     ("I've attached our pricing overview for reference.", None),
     ("Here is the pricing for 50 seats as discussed.", "proposal"),
+    # Bought outright, and the look-alikes: what they bought elsewhere or long ago, a setting switched on.
+    ("We just purchased 10 seats.", "closed_won"),
+    ("We've gone ahead and bought the annual plan.", "closed_won"),
+    ("We upgraded to the Business tier this morning.", "closed_won"),
+    ("Payment has been sent.", "closed_won"),
+    ("Die Anzahlung wurde heute überwiesen.", "closed_won"),
+    ("We purchased a system from Acme in 2019 and it is end of life.", None),
+    ("I have activated it for the Palmanova site so you can see how it works.", None),
+    # Losses the way they are written, and the look-alikes.
+    ("No problem at all, hope the regulator visit went OK.", None),
+    ("Leider muss ich Ihnen mitteilen, dass sich die Geschäftsführung nach intensiver Abwägung für den Mitbewerber aus Italien "
+     "entschieden hat.", "closed_lost"),
+    ("Die Schlauchbeutelmaschine wurde auf 2028 verschoben, Stand jetzt.", "closed_lost"),
+    # Offers, possibilities, links and videos are no stage reached.
+    ("Eine Besichtigung der Linie ist nach Absprache möglich.", None),
+    ("Wenn du eine Besichtigung brauchst, sag Bescheid, dann fahr ich mit.", None),
+    ("Und dann natürlich ein Angebot für die Ausführung, die gestern gelaufen ist.", None),
+    ("Das Angebot für die getestete Ausführung (DF-HFFS 400, Kaltsiegelausführung) bekommen Sie bis spätestens 4. Dezember.", None),
+    ("After the scoping session we'd come back with a proper proposal.", None),
+    ("I attach a statement of work for the two-day workshop.", "proposal"),
+    ("Happy to share pricing for a team of 10 once we know more.", None),
+    ("Happy to share the attached proposal.", "proposal"),
+    ("Let me know if you have any questions about the attached proposal.", "proposal"),
+    ("Here is a recording of a short demo video so you can get a feel for the product.", None),
+    ("You can book a time here: https://cal.example.com/demo", None),
+    ("Thanks for the walkthrough of your setup yesterday, very helpful.", None),
+    ("Thanks for the demo yesterday, the team loved it.", "demo"),
+    ("We have a budget for this in Q1.", "qualified"),
 ]
+
+
+def test_a_loss_only_guessed_at_carries_no_outcome() -> None:
+    guessed = stage_hint("I haven't heard back, so I'm guessing either the timing isn't right or things have moved "
+                         "in a different direction.")
+    assert guessed is not None and guessed.stage == "closed_lost" and guessed.outcome is None
+    stated = stage_hint("Unfortunately the timing isn't right for us.")
+    assert stated is not None and stated.outcome == "lost"
 
 
 def test_a_winner_named_with_our_own_name_is_not_a_loss() -> None:

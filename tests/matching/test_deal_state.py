@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tests.matching.builders import deal_result
-from vectoros_pipelines.extraction.result import ExtractionResult
+from vectoros_pipelines.extraction.result import ExtractionResult, Span
 from vectoros_pipelines.matching.deal_state import fold_evidence
 from vectoros_pipelines.matching.evidence import MessageFacts, SourceRef
 
@@ -142,3 +142,38 @@ def test_a_cancelled_meetings_description_decides_nothing() -> None:
                          cancelled=True)
     fields = fold_evidence([_facts(0, deal_result(stage="proposal")), called_off])
     assert (fields.stage, fields.status) == ("proposal", "open")
+
+
+def test_a_cancelled_meeting_does_not_move_the_stage_by_its_title() -> None:
+    called_off = replace(_event(3, "Product demo - Acme", deal_result()), cancelled=True)
+    assert fold_evidence([_facts(0, deal_result(stage="qualified")), called_off]).stage == "qualified"
+
+
+def test_a_loss_guessed_at_in_our_chaser_holds_once_the_customer_answers_without_taking_anything_up() -> None:
+    proposal = _facts(0, deal_result(stage="proposal"), direction="outbound")
+    chaser = _facts(5, deal_result(stage="closed_lost"), direction="outbound")  # closed_lost, no outcome: guessed
+    unanswered = fold_evidence([proposal, chaser])
+    assert (unanswered.stage, unanswered.status) == ("proposal", "open")
+    answered = fold_evidence([proposal, chaser, _facts(6, deal_result())])
+    assert (answered.stage, answered.status) == ("closed_lost", "lost")
+    assert answered.sources["status"] == chaser.ref
+    out_of_office = replace(_facts(6, deal_result()), subject="Automatic reply: Acme proposal")
+    assert fold_evidence([proposal, chaser, out_of_office]).status == "open"
+    still_talking = _facts(6, deal_result(stage="proposal"))  # "we're still reviewing your proposal"
+    assert fold_evidence([proposal, chaser, still_talking]).status == "open"
+    met_again = _event(6, "Acme / Northwind", deal_result())
+    assert fold_evidence([proposal, chaser, met_again, _facts(7, deal_result())]).status == "open"
+
+
+def _priced(i: int, phrase: str, direction: str = "outbound") -> MessageFacts:
+    result = deal_result(stage="proposal")
+    result.spans["stage_hint"] = Span("body", 0, len(phrase), phrase)
+    return _facts(i, result, direction=direction)
+
+
+def test_prices_answering_a_first_enquiry_are_a_price_list_and_after_a_meeting_a_proposal() -> None:
+    enquiry = _facts(0, deal_result(stage="lead"))
+    assert fold_evidence([enquiry, _priced(1, "Pricing for")]).stage == "lead"
+    assert fold_evidence([enquiry, _priced(1, "our proposal")]).stage == "proposal"
+    after_demo = [enquiry, _event(2, "Product demo", deal_result()), _priced(3, "pricing for")]
+    assert fold_evidence(after_demo).stage == "proposal"

@@ -17,7 +17,7 @@ from vectoros_pipelines.extraction.dates import find_dates
 from vectoros_pipelines.extraction.injection import mask_instructions
 from vectoros_pipelines.extraction.money import amounts_equal, currency_code, find_amounts
 from vectoros_pipelines.extraction.result import STAGES, ExtractionResult, Span
-from vectoros_pipelines.extraction.stages import stage_hint, stage_statement
+from vectoros_pipelines.extraction.stages import stage_statement
 from vectoros_pipelines.mail.message import ParsedEmail, Participant
 
 # The date a message was sent or an event starts is a fact of the source: a close date equal to
@@ -138,8 +138,9 @@ def _find_date(value: date, sources: dict[str, str]) -> Span | None:
 def _find_outcome(outcome: str, sources: dict[str, str]) -> Span | None:
     for name in ("body", "subject", "description", "summary"):
         text = sources.get(name)
-        hint = stage_hint(text) if text else None
-        if hint is not None and hint.outcome == outcome:
+        # The statement of this outcome, wherever it sits: the quoted history may hold an earlier, other one.
+        hint = stage_statement(text, f"closed_{outcome}") if text else None
+        if hint is not None:
             return Span(name, hint.start, hint.end, hint.text)
     return None
 

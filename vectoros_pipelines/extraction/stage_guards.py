@@ -56,7 +56,7 @@ _PLANNED = re.compile(
 # Wanting a thing is not having it: "we'd like a quote", "looking for a proposal", "wir benötigen ein Angebot",
 # "interested in a demo" (at most one word between, so "need to discuss the proposal" still counts).
 _WANT = (r"(?:\b(?:would|'d) (?:like|welcome|appreciate|love)|\bneeds?|\bwants?|\brequire[sd]?|\blooking for|\binterested in"
-         r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötig(?:en|t|e)|\bbrauch(?:en|t|e)|\bbräuchten|\bwünsch(?:en|t|e)"
+         r"|\bin the market for|\bkeen on|\bhoping for|\bplease|\bbenötig(?:en|t|e|st)|\bbrauch(?:en|t|e|st)|\bbräuchten|\bwünsch(?:en|t|e)"
          r"|\bsuch(?:en|t|e)|\binteress(?:iert|e) an|\bwürden wir(?: gerne)?|\bhätten (?:wir )?gerne|\bmöchte[nt]?"
          r"|\bbitte(?!\s+(?:finden|entnehmen|beachten|sehen)))")
 _WANTED = re.compile(
@@ -98,15 +98,30 @@ _PENDING_AFTER = re.compile(
     r"|nachreichen|kalkulieren|rechnen)\b"
     r"|^[^.!?\n]{0,25}?\b(?:(?:is|are) (?:in the works|in progress|being (?:prepared|drafted|finali[sz]ed))|will follow|to follow"
     r"|(?:goes|will go|is going) out|geht\b[^.!?\n]{0,20}\b(?:raus|hinaus|an sie)|folgt|kommt (?:morgen|nächste|bis|in)"
-    r"|in arbeit|in vorbereitung)",
+    r"|in arbeit|in vorbereitung)"
+    # "Das Angebot (…) bekommen Sie bis 4. Dezember", "you'll have the quote by Friday".
+    r"|^[^.!?\n]{0,100}?\b(?:(?:bekommen|erhalten) sie|you(?:'ll| will) (?:get|have|receive))\b[^.!?\n]{0,30}?\b(?:bis|by|spätestens"
+    r"|morgen|tomorrow|next|nächste|anfang|ende|early|end of|in den|within|innerhalb)\b",
     re.IGNORECASE,
 )
 # Sent or handed over outweighs the wording around it: "bitte finden Sie anbei unser Angebot".
 _DELIVERED = re.compile(
-    r"\b(?:attached|attaching|enclosed|please find|here is|here's|here are|anbei|im anhang|beigefügt|in der anlage|sent|sende"
+    r"\b(?:attached|attaching|attach|enclosed|enclosing|enclose|please find|here is|here's|here are|anbei|im anhang|beigefügt|in der anlage|sent|sende"
     r"|senden|schicke|schicken|übersende|übersenden|übermittle|übermitteln|erhalten sie)\b[^.!?\n]{0,40}$",
     re.IGNORECASE,
 )
+_POSSIBLE_AFTER = re.compile(
+    r"^[^.!?\n]{0,40}\b(?:(?:ist|wäre|sind|wären|is|are|would be)\b[^.!?\n]{0,25}\b(?:möglich|machbar|denkbar|possible|an option|available"
+    r"|optional)|(?:jederzeit|gerne) möglich)\b", re.IGNORECASE)
+# An indefinite thing is not one handed over: "und dann natürlich ein Angebot für die Ausführung", "a demo for the board".
+_INDEFINITE = re.compile(r"(?:^|\s)(?:a|an|ein|eine|einen|einer)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+# A demo that is a video on our website, a link, or the customer showing us their own setup is no demo held.
+_NOT_OUR_DEMO_AFTER = re.compile(
+    r"^[ -]?(?:videos?|recordings?|clips?|links?|page|site|request|form|slots?|library|days?)\b"
+    r"|^\s+of (?:your|their|the|our) (?:current |existing |own )?(?:setup|set-up|process\w*|workflows?|environment|operations?|site"
+    r"|plant|facilit\w+|warehouses?|requirements|needs|use cases?|stack|infrastructure|network|floor|lines?|data)\b", re.IGNORECASE)
+_NOT_OUR_DEMO_BEFORE = re.compile(r"\b(?:recording|recorded|video|replay|on-demand|on demand) (?:of )?(?:a |an |the |our )?(?:[\w-]+ )?$",
+                                  re.IGNORECASE)
 _DELIVERED_AFTER = re.compile(r"^[^.!?\n]{0,25}\b(?:attached|enclosed|anbei|im anhang|beigefügt)\b", re.IGNORECASE)
 # Reading, weighing or passing on a proposal means it exists, however the sentence is planned:
 # "we'll review your proposal", "I'll take the quote to the board", "wir werden Ihr Angebot prüfen".
@@ -129,6 +144,7 @@ _REPORTING = re.compile(
     r"\b(?:can|could|would like to|want(?:ed)? to|happy to|glad to|pleased to|delighted to)\s+(?:confirm|let you know|inform you"
     r"|share|say|report|tell you|announce)\b", re.IGNORECASE,
 )
+_ATTACHED_BEFORE = re.compile(r"\b(?:attached|enclosed|beigefügte\w*|angehängte\w*|anbei)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _FOR_THE = re.compile(r"\b(?:für (?:die|den|das|eine|einen|ein)|for (?:the|a|an)|zur|zum)\s*$", re.IGNORECASE)
 _SUITS_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:würden?|wäre|passen|passt|would (?:suit|work)|works? for|suits?)\b",
                           re.IGNORECASE)
@@ -157,6 +173,9 @@ _MEETING_CALLED_OFF = re.compile(
     r"\b(?:den|das|die|unseren|unser|diesen|morgigen|the|our|this|tomorrow's|today's)\s+(?:[\w.-]+\s+)?"
     r"(?:termin|treffen|besprechung|meeting|call|gespräch|besuch|workshop|webinar|vor-ort-termin)\w*\b[^!?\n]{0,60}$",
     re.IGNORECASE)
+_GUESSED = re.compile(
+    r"\b(?:guess|guessing|suspect|imagine|presume|assume|assuming|wonder|wondering|perhaps|maybe|possibly|probably|either"
+    r"|vermute|vermutlich|nehme an|vielleicht|wahrscheinlich|entweder)\b[^.!?\n]{0,60}$", re.IGNORECASE)
 _NDA = re.compile(r"\b(?:nda|mnda|non-disclosure|confidentiality agreement|geheimhaltungs\w*|vertraulichkeits\w*)\b", re.IGNORECASE)
 _INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
 _DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
@@ -170,14 +189,28 @@ def _clause_before(text: str, start: int) -> str:
     return window[cut.end():] if cut else window
 
 
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Part of a link or an address ("x.io/demo", "demo@acme.com"), not a word of the sentence."""
+    return (start > 0 and text[start - 1] in "/.@") or (text[end:end + 1] in "/@_" or
+                                                        (text[end:end + 1] == "." and text[end + 1:end + 2].isalnum()))
+
+
+def guessed_loss(text: str, start: int, end: int) -> bool:
+    """A loss the writer only guesses at ("I'm guessing the timing isn't right"): a rep's break-up mail."""
+    before = _clause_before(text, start)
+    return bool(_GUESSED.search(before)) and not (_DENIED.search(before) or _QUESTION_TAIL.match(text[end:]))
+
+
 def counts(stage: str, text: str, start: int, end: int) -> bool:
     """Is this mention a statement that the deal is (or was) at `stage`, not a denial, question, wish or plan?"""
-    before = _REPORTING.sub(" ", _clause_before(text, start))
+    clause = _clause_before(text, start)
+    # "Happy to share the good news: we signed" reports a fact; "happy to share pricing" offers one.
+    before = _REPORTING.sub(lambda m: m.group(0) if stage in _OPEN_GUARDED and "share" in m.group(0).lower() else " ", clause)
     after = text[end:]
     if stage == "closed_lost":
         if _NOT_DEAD.search(text) or _MEETING_CALLED_OFF.search(text[max(0, start - 100): end]):
             return False  # "das Projekt ist nicht tot", "den Termin müssen wir leider absagen": no loss
-        return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before))
+        return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before) or _GUESSED.search(before))
     if _NEGATION.search(before):
         return False
     if stage == "negotiation" and _NDA.search(text[max(0, start - 80): end + 40]):
@@ -199,6 +232,12 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
             return True  # a decision stated, even politely ("we'd like to move forward with your proposal")
         return not (_CONDITIONAL.search(before) or _REQUEST.search(before) or _DEADLINE_AFTER.match(after))
     if stage in _OPEN_GUARDED:
+        if _in_address(text, start, end):
+            return False
+        if stage == "demo" and (_NOT_OUR_DEMO_AFTER.match(after) or _NOT_OUR_DEMO_BEFORE.search(before)):
+            return False  # a demo video or link, or the customer walking us through their own setup
+        if _ATTACHED_BEFORE.search(before):
+            return True  # "the attached proposal", however the sentence around it is phrased
         if _FOR_THE.search(before) and _SUITS_AFTER.match(after) and _DATE_AFTER.match(after):
             return False  # "Für die Präsentation würden der 17. oder 18. passen": a date being found for it
         if stage == "proposal" and not _QUESTION_TAIL.match(after) and (
@@ -211,5 +250,6 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
         if _DELIVERED.search(before) or _DELIVERED_AFTER.match(after):
             return True
         return not (_WANTED.search(before) or _IN_PROGRESS.search(before) or _HEDGED.search(before)
-                    or _NOT_YET.search(before) or _OTHERS.search(before))
+                    or _NOT_YET.search(before) or _OTHERS.search(before) or _IF.search(before)
+                    or _POSSIBLE_AFTER.match(after) or (stage != "qualified" and _INDEFINITE.search(before)))
     return True

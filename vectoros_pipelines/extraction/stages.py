@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vectoros_pipelines.extraction.stage_guards import counts
+from vectoros_pipelines.extraction.stage_guards import counts, guessed_loss
 
 # Who the other vendor is varies (a competitor's name, "another vendor"); what we must not read as a
 # loss is the customer choosing *us* or going ahead ("decided to go with you / ahead / the proposal").
@@ -41,6 +41,9 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:going|go|went|gone) with " + _OTHER + r" " + _VENDOR +
      r"|(?:were|was|have|has) not (?:been )?selected|unsuccessful (?:this time|on this occasion)|closed[- ]lost|we lost (?:the deal|them|it|this)"
      r"|für (?:einen anderen|eine andere|ein anderes|einen Wettbewerber|den Wettbewerb|einen Mitbewerber)\b[^.!?\n]{0,30}entschieden"
+     r"|für (?:den|die|das|einen|eine) (?:[\w-]+ )?(?:mitbewerber|wettbewerber|konkurrenten|konkurrenz|konkurrenzanbieter|anderen anbieter"
+     r"|anderen lieferanten|anderen hersteller)\b[^.!?\n]{0,40}entschieden"
+     r"|(?:auf|ins (?:jahr )?|bis) (?:20\d\d|nächstes jahr|kommendes jahr|das nächste jahr|das kommende jahr) (?:verschoben|vertagt|zurückgestellt)"
      r"|(?:uns|sich)\b[^.!?\n]{0,60}\bfür (?!(?:sie|ihr|ihre|ihren|ihnen|euch|eure|die|das|den|dem|eine|ein|einen|unsere?n?|diese[nrs]?)\b)[^.!?\n]{1,40} entschieden"
      r"|gegen (?:sie|ihr angebot|ihre lösung|eine zusammenarbeit|das angebot)\b[^.!?\n]{0,20}entschieden|dagegen entschieden"
      r"|nicht (?:weiter ?(?:verfolgen|zu verfolgen|führen|zu führen)|fortsetzen|fortführen|umsetzen)|zuschlag[^.!?\n]{0,40}ander|(?:leider|müssen)[^.!?\n]{0,30}absagen|leider (?:eine )?absage|absage erteilen"
@@ -107,7 +110,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|(?:deal|opportunity|opp|project|purchase|initiative) (?:is|was|has been) (?:lost|off|dead|off the table)\b"
      r"|^lost\b|\blost to [A-Z]"
      r"|\bwent (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
-     r"|August|September|October|November|December|Live|Dark|Quiet|Silent|Ahead|Back|Home|Out|Over|Through|Well|Smoothly)\b)"
+     r"|August|September|October|November|December|Live|Dark|Quiet|Silent|Ahead|Back|Home|Out|Over|Through|Well|Smoothly"
+     r"|OK|Okay|Fine|Great|Brilliant|Perfect|Smooth|Badly|Wrong|Down|Up|Off|On|Missing|Public|Viral|Bust|Pear)\b)"
      r"(?-i:[A-Z])[\w&.-]+(?= *(?:[.,;!]|$|instead|in the end|after all))"
      r"|(?:going to|'re going to|we'll|we will|decided to|have to|need to) hold off\b(?! (?:for|until|till|on|with)\b)"
      r"|(?:it'?s|that'?s|the answer is) a (?:hard |firm |clear )?no\b(?![\w-])(?! (?:show|go)\b)"
@@ -224,7 +228,16 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|verlängerung (?:ist )?(?:bestätigt|zugesagt)|(?:verlängern|erneuern) (?:wir )?(?:den|unseren|die) (?:service|wartungs|support|rahmen)?(?:vertrag|verträge|lizenzen)"
      r"|(?:die |ihre )?rechnung (?:bitte )?(?:an|z\. ?hd\.?) (?:unsere|die) (?:buchhaltung|kreditorenbuchhaltung|finanzabteilung)"
      r"|welcome on board|willkommen an bord|award letter|letter of award|notice of award|zuschlagsschreiben"
-     r"|(?:bid|tender|offer|proposal|submission|angebot)s? (?:was|has been|were|is|wurde) (?:successful|accepted|angenommen|erfolgreich)"),
+     r"|(?:bid|tender|offer|proposal|submission|angebot)s? (?:was|has been|were|is|wurde) (?:successful|accepted|angenommen|erfolgreich)"
+     # Bought outright: "we've purchased 25 seats", "upgraded to the Business plan", "payment has been sent".
+     r"|\b(?:we|i|they)(?: have|'ve| just| now| finally| officially| already| went ahead and| gone ahead and)* "
+     r"(?:purchased|bought|ordered|subscribed to|signed up for|upgraded to|upgraded our|paid for|paid the (?:first |initial |deposit )?invoice)\b"
+     # (Not what they bought elsewhere or long ago: "we purchased a system from Acme in 2019".)
+     r"(?![^.!?\n]{0,50}\b(?:from (?!you\b|your\b|us\b)|years? ago|last year|in (?:19|20)\d\d|back in|previously|originally"
+     r"|at the time|a while)\b)"
+     r"|(?:payment|deposit|wire|bank transfer|down payment)(?: for (?:the |our )?[\w-]+)? (?:has been |was |is )(?:sent|made|paid|transferred|processed|wired|completed)\b"
+     r"|(?:anzahlung|zahlung|überweisung)\b[^.!?\n]{0,20}\b(?:ist |wurde )?(?:erfolgt|veranlasst|angewiesen|überwiesen|geleistet|getätigt)"
+     r"|(?:haben|habe|hat) (?:\w+ )?(?:gekauft|erworben|abonniert|bezahlt|überwiesen)\b"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount(?!er)|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -310,7 +323,8 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted",
                     "right time", "right moment", "right fit", "timing", "decline", "lost", "nicht weiterzu", "nicht fortzu",
                     "nicht umzu", "nicht zu", "bedarf", "erledigt", "no longer", "went ", "hold off", "a no", "a hard no",
-                    "a firm no", "a clear no", "froze", "vergeben", "gegeben", "beauftragt"),
+                    "a firm no", "a clear no", "froze", "vergeben", "gegeben", "beauftragt", "mitbewerber", "wettbewerber",
+                    "konkurren", "anderen", "vertagt"),
     "closed_won": ("signed", "executed", "purchase order", r"\bpo\b", "attached", "attaching", "here is", "here's",
                    "please find", "enclosed", "issued", "completed", "forward with", "ahead with", "decided", "chose",
                    "selected", "accept", "approve", "won", "got the", "got our", "closed", "welcome aboard", "unterschrieb",
@@ -328,7 +342,9 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "a go", "a yes", "definite yes", "proceed", "annehmen", "zusammenzuarbeiten", "zu arbeiten", "zu starten",
                    "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew", "sign-off", "signoff", "paperwork",
                    "contract's back", "contracts back", "po ", "officially", "agree", "'s back", " is back", "countersigned",
-                   "signed", "vergeben", "erteilt"),
+                   "signed", "vergeben", "erteilt", "purchased", "bought", "ordered", "subscribed", "signed up", "upgraded",
+                   "activated", "paid", "payment", "deposit", "wire", "transfer", "zahlung", "überweis", "gekauft", "erworben",
+                   "abonniert", "bezahlt"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
@@ -365,6 +381,14 @@ class StageHint:
 
 
 _LINE = re.compile(r"[^\n]+")
+_DOCUMENT_WORDS = re.compile(r"proposal|quot|offer|angebot|offerte|order form|\bsow\b|statement of work|kostenvoranschlag", re.I)
+_PRICE_WORDS = re.compile(r"pric|preis|estimate|costing|kosten", re.I)
+
+
+def price_only(phrase: str) -> bool:
+    """A proposal hint that is only prices ("pricing for 20 seats"), no proposal or quote document: an answer
+    to a first enquiry gives list prices, which is not a proposal; after discovery or a demo it is one."""
+    return bool(_PRICE_WORDS.search(phrase)) and not _DOCUMENT_WORDS.search(phrase)
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -374,7 +398,7 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[int, int, str]],
-            ours: tuple[str, ...] = ()) -> StageHint | None:
+            ours: tuple[str, ...] = (), guessed: list[StageHint] | None = None) -> StageHint | None:
     plain, words = _GATES[stage]
     for start, end, lowered in lines:
         if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text, start, end))):
@@ -385,6 +409,8 @@ def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[i
             if counts(stage, text, m.start(), m.end()):
                 outcome = "won" if stage == "closed_won" else "lost" if stage == "closed_lost" else None
                 return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
+            if stage == "closed_lost" and guessed is not None and not guessed and guessed_loss(text, m.start(), m.end()):
+                guessed.append(StageHint(stage, None, m.start(), m.end(), m.group(0)))
     return None
 
 
@@ -392,12 +418,18 @@ def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
     """The most advanced stage the text states (not negated, asked, requested or planned), with where it said so.
 
     `ours` are lower-case words that name the workspace: a winner named with them is us, not a competitor.
+    A loss the writer only guesses at comes back as closed_lost with no outcome.
     """
     lines = _lines(text)
+    guessed: list[StageHint] = []
     for stage, pattern in _COMPILED:
-        hint = _stated(stage, pattern, text, lines, ours)
+        hint = _stated(stage, pattern, text, lines, ours, guessed)
         if hint is not None:
             return hint
+        if stage == "closed_won" and guessed:
+            # A loss only guessed at ("I'm guessing the timing isn't right"), typically a rep's last chaser:
+            # closed_lost without an outcome, which the deal takes only once the customer answers it.
+            return guessed[0]
     return None
 
 

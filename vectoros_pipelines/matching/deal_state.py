@@ -27,12 +27,14 @@ from vectoros_pipelines.extraction.domains import (
     registrable_domain,
 )
 from vectoros_pipelines.extraction.event_rules import event_stage
-from vectoros_pipelines.extraction.result import STAGES
+from vectoros_pipelines.extraction.result import STAGES, ExtractionResult
+from vectoros_pipelines.extraction.stages import price_only
 from vectoros_pipelines.matching.evidence import MessageFacts, SourceRef
 from vectoros_pipelines.matching.products import merge_items, product_items, products_contained
 
 OPEN_STAGES = STAGES[:5]
 _QUALIFIED = OPEN_STAGES.index("qualified")
+_PROPOSAL = OPEN_STAGES.index("proposal")
 TRACKED_FIELDS = (
     "name", "company", "company_key", "domain", "value", "currency", "stage", "status", "contact_name",
     "contact_email", "product", "close_date", "opened_at", "closed_at", "last_activity_at",
@@ -74,6 +76,29 @@ def _most_common(values: Sequence[tuple[str, SourceRef]]) -> tuple[str, SourceRe
     return next((v, ref) for v, ref in values if counts[v] == best)
 
 
+def stated_outcome(x: ExtractionResult) -> str | None:
+    """won | lost where the message states it. closed_lost without an outcome is a loss only guessed at
+    (a rep's break-up mail): not an outcome by itself."""
+    if x.outcome in ("won", "lost"):
+        return x.outcome
+    return "won" if x.stage_hint == "closed_won" else None
+
+
+_AUTO_REPLY = re.compile(r"^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|out of (?:the )?office|abwesenheit"
+                         r"|automatische antwort|réponse automatique)", re.IGNORECASE)
+
+
+def _person_wrote(facts: MessageFacts) -> bool:
+    """Written by a person, not an out-of-office or other automatic reply."""
+    return not (_AUTO_REPLY.match(facts.subject or "")
+                or any(reason.startswith("bulk mail") for reason in facts.extraction.reasons))
+
+
+def _price_list(x: ExtractionResult) -> bool:
+    span = x.spans.get("stage_hint")
+    return x.stage_hint == "proposal" and span is not None and price_only(span.text)
+
+
 def _coerce_correction(name: str, value: Any) -> Any:
     if name == "close_date" and isinstance(value, str):
         return date.fromisoformat(value)
@@ -98,6 +123,7 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
     closed_by_customer = False
     customer_amount = False
     met: SourceRef | None = None  # the first meeting with the customer, once later evidence shows it took place
+    suspected: MessageFacts | None = None  # a loss guessed at in our mail, waiting for the customer's answer
     for facts in items:
         x, ref = facts.extraction, facts.ref
         if facts.cancelled:
@@ -141,8 +167,18 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
             if x.currency:
                 out.sources["currency"] = ref
             customer_amount = customer_amount or not facts.is_internal
-        outcome = x.outcome or {"closed_won": "won", "closed_lost": "lost"}.get(x.stage_hint or "")
+        outcome = stated_outcome(x)
+        if suspected is not None and outcome is None and out.status == "open":
+            if facts.ref.kind == "event" and not facts.cancelled or (
+                    x.stage_hint in OPEN_STAGES and OPEN_STAGES.index(x.stage_hint) >= min(stage_rank, _PROPOSAL)):
+                suspected = None  # they met us again or still talk business: the guess was wrong
+            elif facts.direction == "inbound" and _person_wrote(facts):
+                # The customer answered the break-up mail and took up nothing: the guessed loss stands.
+                outcome, ref = "lost", suspected.ref
+        if x.stage_hint == "closed_lost" and outcome is None and facts.direction == "outbound" and out.status == "open":
+            suspected = facts
         if outcome in ("won", "lost"):
+            suspected = None
             out.status = outcome
             out.stage = f"closed_{outcome}"
             out.closed_at = facts.occurred_at
@@ -150,7 +186,8 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
             closed_by_customer = facts.direction == "inbound"
             for name in ("status", "stage", "close_date"):
                 out.sources[name] = ref
-        elif x.stage_hint in OPEN_STAGES:
+        elif x.stage_hint in OPEN_STAGES and not (_price_list(x) and stage_rank < _QUALIFIED):
+            # (Prices in answer to a first enquiry are a price list; after discovery or a demo, a proposal.)
             rank = OPEN_STAGES.index(x.stage_hint)
             if (out.status != "open" and not closed_by_customer and facts.direction == "inbound"
                     and rank >= OPEN_STAGES.index("proposal")):
@@ -168,7 +205,7 @@ def fold_evidence(evidence: Iterable[MessageFacts], corrections: Mapping[str, An
                 out.sources["stage"] = ref
         if facts.ref.kind == "event" and facts.external_emails and not facts.cancelled and met is None:
             met = ref
-        if facts.ref.kind == "event" and out.status == "open" and outcome not in ("won", "lost"):
+        if facts.ref.kind == "event" and not facts.cancelled and out.status == "open" and outcome not in ("won", "lost"):
             # A meeting with the customer moves the deal by what it is ("Product demo", "Contract review",
             # "Angebotsbesprechung"), even when its description says nothing the message rules read.
             held = event_stage(facts.subject)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, String, cast, or_, select
 from sqlalchemy.engine import Connection
 
 from vectoros_pipelines.matching.deal_index import DealIndex
-from vectoros_pipelines.matching.deal_state import DealFields, fold_evidence
+from vectoros_pipelines.matching.deal_state import DealFields, fold_evidence, stated_outcome
 from vectoros_pipelines.matching.duplicates import find_duplicates
 from vectoros_pipelines.matching.evidence import (
     MessageFacts,
@@ -324,7 +324,7 @@ class _Session:
         profile = self.index.profiles[deal_id]
         x = facts.extraction
         profile.products = tuple(dict.fromkeys(profile.products + facts.products))
-        outcome = x.outcome or {"closed_won": "won", "closed_lost": "lost"}.get(x.stage_hint or "")
+        outcome = stated_outcome(x)
         if outcome in ("won", "lost"):
             profile.status, profile.closed_at = outcome, facts.occurred_at
         if x.amount:
