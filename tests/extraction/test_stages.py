@@ -336,6 +336,13 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Thanks for the walkthrough of your setup yesterday, very helpful.", None),
     ("Thanks for the demo yesterday, the team loved it.", "demo"),
     ("We have a budget for this in Q1.", "qualified"),
+    ("If the landlord needs something from us (structural statement, insurance, dismantling clause at lease end), "
+     "I'm happy to prepare it.", None),
+    ("Bitte schau, ob der KT 120 da noch reinpasst oder ob wir zu teuer werden.", None),
+    ("Derzeit kaufen wir vorgefertigte Beutel – das ist uns zu teuer geworden.", None),
+    ("Eine Live-Vorführung per Teams aus unserem Showroom machen wir sehr gerne.", None),
+    ("If you can do 10% discount we can sign this month.", "negotiation"),
+    ("Ihr Angebot ist uns leider zu teuer.", "negotiation"),
 ]
 
 

@@ -176,6 +176,13 @@ _MEETING_CALLED_OFF = re.compile(
 _GUESSED = re.compile(
     r"\b(?:guess|guessing|suspect|imagine|presume|assume|assuming|wonder|wondering|perhaps|maybe|possibly|probably|either"
     r"|vermute|vermutlich|nehme an|vielleicht|wahrscheinlich|entweder)\b[^.!?\n]{0,60}$", re.IGNORECASE)
+_IF_CLAUSE = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,110}$", re.IGNORECASE)
+_PRICE_TALK = re.compile(r"discount|rabatt|nachlass|pric|preis|better|lower|halfway|middle|teuer|expensive|budget|konditionen",
+                         re.IGNORECASE)
+# German puts the verb last: "Eine Live-Vorführung per Teams machen wir sehr gerne", "zeigen wir Ihnen gerne".
+_OFFERED_AFTER = re.compile(
+    r"^[^.!?\n]{0,60}\b(?:machen|zeigen|organisieren|bieten|führen|stellen|arrangieren|vereinbaren|schicken|senden) (?:wir|ich)"
+    r" (?:ihnen |euch |dir )?(?:sehr |auch |natürlich |jederzeit )*gerne\b", re.IGNORECASE)
 _NDA = re.compile(r"\b(?:nda|mnda|non-disclosure|confidentiality agreement|geheimhaltungs\w*|vertraulichkeits\w*)\b", re.IGNORECASE)
 _INNER_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*)\b|n't\b", re.IGNORECASE)
 _DECISION_WORDS = ("forward", "ahead", "decided", "chose", "selected", "accept", "approve", "entschieden", "nehmen", "won", "got",
@@ -215,6 +222,8 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
         return False
     if stage == "negotiation" and _NDA.search(text[max(0, start - 80): end + 40]):
         return False  # legal looking at an NDA is the start of a conversation, not its end game
+    if stage == "negotiation" and _IF_CLAUSE.search(before) and not _PRICE_TALK.search(text[start:end]):
+        return False  # "if the landlord needs a dismantling clause": a maybe; "if you can do 10 % off" is haggling
     if stage == "closed_won":
         if _QUESTION_TAIL.match(after) or _IF.search(before) or _NOT_YET_WON.search(before):
             return False
@@ -251,5 +260,6 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
             return True
         return not (_WANTED.search(before) or _IN_PROGRESS.search(before) or _HEDGED.search(before)
                     or _NOT_YET.search(before) or _OTHERS.search(before) or _IF.search(before)
-                    or _POSSIBLE_AFTER.match(after) or (stage != "qualified" and _INDEFINITE.search(before)))
+                    or _POSSIBLE_AFTER.match(after) or _OFFERED_AFTER.match(after)
+                    or (stage != "qualified" and _INDEFINITE.search(before)))
     return True

@@ -246,7 +246,8 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|rabatt|nachlass|vertragsentwurf|verhandl|zahlungsbedingungen|rechtsabteilung|über (?:unserem|dem) budget"
      r"|konditionen\b[^.!?\n]{0,30}\b(?:verhandeln|nachverhandeln|besprechen|anpassen|überarbeiten|sprechen|reden|klären|nachbessern)"
      r"|(?:bessere|neue|angepasste|finale|günstigere) konditionen"
-     r"|zu teuer|preislich (?:entgegen|nachbessern)|entgegenkommen"
+     # ("Das ist uns zu teuer geworden" is their current way of working: a pain, not our price.)
+     r"|zu teuer(?!\s+(?:geworden|werden|wird))|preislich (?:entgegen|nachbessern)|entgegenkommen"
      r"|\b(?:msa|dpa|sow)\b[^.!?\n]{0,40}\b(?:comments|changes|edits|markup|mark-up|redlines?|clause|terms|review(?:ed)?|feedback)"
      r"|(?:comments|changes|edits|markup|mark-up|feedback) (?:on|to) (?:the |your |our )?(?:msa|dpa|sow|contract|agreement|terms|draft"
      r"|order form)"
