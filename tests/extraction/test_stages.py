@@ -343,6 +343,12 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Eine Live-Vorführung per Teams aus unserem Showroom machen wir sehr gerne.", None),
     ("If you can do 10% discount we can sign this month.", "negotiation"),
     ("Ihr Angebot ist uns leider zu teuer.", "negotiation"),
+    ("- Next steps: (1) mutual NDA; (2) Stefan sends load data; (3) site visit in Waldkirch, date tbd", None),
+    ("For the site visit: Tuesday 8 December from 9:00 would suit me.", None),
+    ("Thanks for the site visit yesterday, great to see the plant.", "demo"),
+    ("Mutual NDA - Carrow / Sonnwerk\nIf you need changes, please use track changes; note that the governing law clause "
+     "(Delaware) is not negotiable.", None),
+    ("Mutual NDA attached. Separately, our legal team has comments on the MSA redlines.", "negotiation"),
 ]
 
 
@@ -371,6 +377,7 @@ EVENTS = [
     ("Product walkthrough with Acme", "demo"),
     ("Proof of concept kickoff", "demo"),
     ("POC review", "demo"),
+    ("Halcyon+ technical deep-dive: Roku SDK + identity", "demo"),
     ("Pricing review: Acme", "proposal"),
     ("Angebotsbesprechung Müller GmbH", "proposal"),
     ("Contract review", "negotiation"),

@@ -55,7 +55,8 @@ _EVENT_STAGES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((stage, re.compil
      r"|\bproposal\b|angebotsbesprechung|angebotspräsentation|angebotsvorstellung|preisbesprechung|\bangebot\b"),
     ("demo",
      r"\bdemo\b|\bdemonstration\b|\bproduct (?:walkthrough|walk-through|tour)\b|\bwalkthrough\b|\bpoc\b|proof of concept"
-     r"|\bpilot\b|\btrial\b|\bsandbox\b|vorführung|produktdemo|\blive-demo\b|teststellung|testphase"),
+     r"|\bpilot\b|\btrial\b|\bsandbox\b|vorführung|produktdemo|\blive-demo\b|teststellung|testphase"
+     r"|\btechnical (?:deep[- ]?dive|session|walkthrough|presentation)|technische (?:vorstellung|präsentation)"),
     ("qualified",
      r"\bdiscovery\b|\bscoping\b|\brequirements?\b|bedarfsanalyse|anforderungs\w*|\bqualification\b"),
 ))

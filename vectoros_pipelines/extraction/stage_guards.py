@@ -99,6 +99,9 @@ _PENDING_AFTER = re.compile(
     r"|^[^.!?\n]{0,25}?\b(?:(?:is|are) (?:in the works|in progress|being (?:prepared|drafted|finali[sz]ed))|will follow|to follow"
     r"|(?:goes|will go|is going) out|geht\b[^.!?\n]{0,20}\b(?:raus|hinaus|an sie)|folgt|kommt (?:morgen|nächste|bis|in)"
     r"|in arbeit|in vorbereitung)"
+    # Not fixed yet: "site visit in Waldkirch, date tbd".
+    r"|^[^.!?\n]{0,40}?\b(?:tbd|tbc|tba|to be (?:confirmed|scheduled|arranged|agreed|defined|fixed)|noch offen|noch abzustimmen"
+    r"|noch zu (?:vereinbaren|klären|terminieren)|termin folgt)\b"
     # "Das Angebot (…) bekommen Sie bis 4. Dezember", "you'll have the quote by Friday".
     r"|^[^.!?\n]{0,100}?\b(?:(?:bekommen|erhalten) sie|you(?:'ll| will) (?:get|have|receive))\b[^.!?\n]{0,30}?\b(?:bis|by|spätestens"
     r"|morgen|tomorrow|next|nächste|anfang|ende|early|end of|in den|within|innerhalb)\b",
@@ -146,7 +149,7 @@ _REPORTING = re.compile(
 )
 _ATTACHED_BEFORE = re.compile(r"\b(?:attached|enclosed|beigefügte\w*|angehängte\w*|anbei)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _FOR_THE = re.compile(r"\b(?:für (?:die|den|das|eine|einen|ein)|for (?:the|a|an)|zur|zum)\s*$", re.IGNORECASE)
-_SUITS_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:würden?|wäre|passen|passt|would (?:suit|work)|works? for|suits?)\b",
+_SUITS_AFTER = re.compile(r"^[^.!?\n]{0,50}\b(?:würden?|wäre|passen|passt|would (?:suit|work)|works? for|suits?)\b",
                           re.IGNORECASE)
 _DATE_AFTER = re.compile(
     r"^[^.!?\n]{0,60}(?:\d|\b(?:mon|tues|wednes|thurs|fri)day|\b(?:montag|dienstag|mittwoch|donnerstag|freitag)"
@@ -177,6 +180,8 @@ _GUESSED = re.compile(
     r"\b(?:guess|guessing|suspect|imagine|presume|assume|assuming|wonder|wondering|perhaps|maybe|possibly|probably|either"
     r"|vermute|vermutlich|nehme an|vielleicht|wahrscheinlich|entweder)\b[^.!?\n]{0,60}$", re.IGNORECASE)
 _IF_CLAUSE = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,110}$", re.IGNORECASE)
+_DEAL_PAPER = re.compile(r"\b(?:msa|sow|order form|contract|agreement|vertrag|rahmenvertrag|pric\w*|preis\w*|rabatt|discount"
+                         r"|angebot|proposal|quote)\b", re.IGNORECASE)
 _PRICE_TALK = re.compile(r"discount|rabatt|nachlass|pric|preis|better|lower|halfway|middle|teuer|expensive|budget|konditionen",
                          re.IGNORECASE)
 # German puts the verb last: "Eine Live-Vorführung per Teams machen wir sehr gerne", "zeigen wir Ihnen gerne".
@@ -220,7 +225,7 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
         return not (_DENIED.search(before) or _QUESTION_TAIL.match(after) or _IF.search(before) or _GUESSED.search(before))
     if _NEGATION.search(before):
         return False
-    if stage == "negotiation" and _NDA.search(text[max(0, start - 80): end + 40]):
+    if stage == "negotiation" and _NDA.search(text) and not _DEAL_PAPER.search(text[max(0, start - 80): end + 40]):
         return False  # legal looking at an NDA is the start of a conversation, not its end game
     if stage == "negotiation" and _IF_CLAUSE.search(before) and not _PRICE_TALK.search(text[start:end]):
         return False  # "if the landlord needs a dismantling clause": a maybe; "if you can do 10 % off" is haggling
