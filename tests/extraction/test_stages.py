@@ -310,6 +310,10 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Here is the pricing for 50 seats as discussed.", "proposal"),
     # Bought outright, and the look-alikes: what they bought elsewhere or long ago, a setting switched on.
     ("We just purchased 10 seats.", "closed_won"),
+    ("Sounds great - sign us up!", "closed_won"),
+    ("Where do I sign?", "closed_won"),
+    ("If it works we're ready to sign next month.", None),
+    ("We are ready to get started with a demo next week.", None),
     ("We've gone ahead and bought the annual plan.", "closed_won"),
     ("We upgraded to the Business tier this morning.", "closed_won"),
     ("Payment has been sent.", "closed_won"),

@@ -230,7 +230,8 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
     if stage == "negotiation" and _IF_CLAUSE.search(before) and not _PRICE_TALK.search(text[start:end]):
         return False  # "if the landlord needs a dismantling clause": a maybe; "if you can do 10 % off" is haggling
     if stage == "closed_won":
-        if _QUESTION_TAIL.match(after) or _IF.search(before) or _NOT_YET_WON.search(before):
+        asked = _QUESTION_TAIL.match(after) and "where do" not in text[start:end].lower()  # "Where do I sign?" is a yes
+        if asked or _IF.search(before) or _NOT_YET_WON.search(before):
             return False
         if _INNER_NEGATION.search(text[start:end]):
             return False  # "the board has not approved it"

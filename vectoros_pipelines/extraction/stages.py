@@ -237,7 +237,11 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|at the time|a while)\b)"
      r"|(?:payment|deposit|wire|bank transfer|down payment)(?: for (?:the |our )?[\w-]+)? (?:has been |was |is )(?:sent|made|paid|transferred|processed|wired|completed)\b"
      r"|(?:anzahlung|zahlung|überweisung)\b[^.!?\n]{0,20}\b(?:ist |wurde )?(?:erfolgt|veranlasst|angewiesen|überwiesen|geleistet|getätigt)"
-     r"|(?:haben|habe|hat) (?:\w+ )?(?:gekauft|erworben|abonniert|bezahlt|überwiesen)\b"),
+     r"|(?:haben|habe|hat) (?:\w+ )?(?:gekauft|erworben|abonniert|bezahlt|überwiesen)\b"
+     # A customer's plain yes.
+     r"|\bsign us up\b|where do (?:i|we) sign\b|(?:we'?re|we are) ready to (?:get started|sign|order|buy|purchase)\b"
+     r"(?! (?:with|on) (?:a|an|the) (?:demo|call|pilot|trial|evaluation|discovery))"
+     r"|let'?s get (?:this|it) (?:started|going|rolling|signed|done)\b"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount(?!er)|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -345,7 +349,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "contract's back", "contracts back", "po ", "officially", "agree", "'s back", " is back", "countersigned",
                    "signed", "vergeben", "erteilt", "purchased", "bought", "ordered", "subscribed", "signed up", "upgraded",
                    "activated", "paid", "payment", "deposit", "wire", "transfer", "zahlung", "überweis", "gekauft", "erworben",
-                   "abonniert", "bezahlt"),
+                   "abonniert", "bezahlt", "sign us", "do i sign", "do we sign", "ready to", "let's get", "lets get"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
