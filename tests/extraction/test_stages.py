@@ -340,6 +340,9 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Thanks for the walkthrough of your setup yesterday, very helpful.", None),
     ("Thanks for the demo yesterday, the team loved it.", "demo"),
     ("We have a budget for this in Q1.", "qualified"),
+    ("Thanks for your time on the phone earlier - here is a short summary.", "qualified"),
+    ("Vielen Dank für das nette Telefonat heute.", "qualified"),
+    ("Looking forward to speaking with you on Tuesday.", None),
     ("If the landlord needs something from us (structural statement, insurance, dismantling clause at lease end), "
      "I'm happy to prepare it.", None),
     ("Bitte schau, ob der KT 120 da noch reinpasst oder ob wir zu teuer werden.", None),

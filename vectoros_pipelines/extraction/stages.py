@@ -295,7 +295,16 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|bedarfsanalyse|anforderungen|budget (?:ist )?(?:freigegeben|vorhanden)|evaluierung"
      r"|go[- ]live (?:date|target|by|in)"
      r"|(?:need|want|looking) (?:this|it|something|a solution) (?:in place|live|running) (?:by|before)|must[- ]haves?"
-     r"|zeitplan|zeitrahmen|einführung (?:bis|zum|im)"),
+     r"|zeitplan|zeitrahmen|einführung (?:bis|zum|im)"
+     # A conversation held: whoever took a call with us is past a raw lead.
+     r"|(?:thanks?|thank you) (?:again |so much |very much )?for (?:the|your|our) (?:time|call|chat|conversation|quick call"
+     r"|call earlier|meeting|great call|good call|discussion)\b"
+     r"|(?:great|good|nice|lovely|a pleasure) (?:speaking|talking|chatting|meeting) (?:with|to) you"
+     r"|as discussed (?:on the phone|on our call|earlier today|today|yesterday|in our call|on the call)"
+     r"|(?:following|further to|after) (?:up on )?(?:our|the|today's|yesterday's) (?:call|conversation|chat|meeting|discussion)\b"
+     r"|(?:wie|so wie) (?:heute |gestern |eben |vorhin )?(?:telefonisch|im gespräch|am telefon) besprochen"
+     r"|(?:danke|vielen dank|herzlichen dank) für (?:das|unser|ihr|den) (?:nette[ns]? |angenehme[ns]? |gute[ns]? |informative[ns]? )?"
+     r"(?:telefonat|gespräch|termin|austausch)\b|bezugnehmend auf unser (?:telefonat|gespräch)|nach unserem (?:telefonat|gespräch)"),
     ("lead",
      r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
      r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
@@ -365,7 +374,9 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
              "sandbox", "evaluation", "testzug", "testlizenz", "testinstallation", "pilot", "erprobung"),
     "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
                   "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung", "go-live",
-                  "go live", "need", "want", "looking", "must", "zeitplan", "zeitrahmen", "einführung"),
+                  "go live", "need", "want", "looking", "must", "zeitplan", "zeitrahmen", "einführung", "thank", "speaking",
+                  "talking", "chatting", "meeting with", "meeting you", "as discussed", "following", "further to", "after",
+                  "besprochen", "telefonat", "gespräch", "termin", "austausch"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
              "look", "anfrage", "interesse an", "interessiert", "kennenlernen"),
 }
