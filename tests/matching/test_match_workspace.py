@@ -444,3 +444,32 @@ def test_a_contacts_short_note_joins_a_deal_that_is_mostly_deal_talk(engine: Eng
     match_workspace(engine, ws, index=None, embedder=None)
     [deal] = _live_deals(engine, ws.id)
     assert deal_of(engine, ws, "n1") == deal.id
+
+
+def test_an_integrator_copied_on_one_customers_deal_does_not_pull_another_customers_mail_into_it(engine: Engine) -> None:
+    ws = make_workspace(engine)
+    store_mail(engine, ws, [
+        Mail("b1", "anna@brandtner.de", ["rep@seller.io"], "AMR fleet for Hall 3", 0,
+             deal_result("Brandtner Logistik", "brandtner.de", "anna@brandtner.de", stage="proposal")),
+        # The integrator is copied once on Brandtner's thread, a week in.
+        Mail("b2", "anna@brandtner.de", ["rep@seller.io", "kai@integrator.de"], "Re: AMR fleet for Hall 3", 6,
+             deal_result("Brandtner Logistik", "brandtner.de", "anna@brandtner.de", stage="negotiation"),
+             in_reply_to="b1", references=["b1"]),
+        # Weeks later the integrator introduces another customer, on a thread of its own.
+        Mail("m1", "kai@integrator.de", ["rep@seller.io", "tom@mertens.de"], "Mertens: robots for the parts warehouse", 20,
+             deal_result("Mertens Autoteile", "mertens.de", "tom@mertens.de", stage="lead")),
+        Mail("r1", "lisa@riedel.de", ["rep@seller.io"], "Riedel: shuttle system", 21,
+             deal_result("Riedel Versand", "riedel.de", "lisa@riedel.de", stage="qualified")),
+        # Riedel's contact then visits Brandtner as a reference, copied on Brandtner's mail.
+        Mail("b3", "anna@brandtner.de", ["rep@seller.io", "lisa@riedel.de"], "Re: AMR fleet for Hall 3", 22,
+             deal_result("Brandtner Logistik", "brandtner.de", "anna@brandtner.de"), in_reply_to="b2", references=["b1", "b2"]),
+    ])
+    match_workspace(engine, ws, index=None, embedder=None)
+    brandtner, mertens, riedel = deal_of(engine, ws, "b1"), deal_of(engine, ws, "m1"), deal_of(engine, ws, "r1")
+    assert deal_of(engine, ws, "b3") == brandtner
+    assert len({brandtner, mertens, riedel}) == 3 and None not in (brandtner, mertens, riedel)
+    # Our own mail to the integrator that names the customer in its subject stays with that customer.
+    store_mail(engine, ws, [Mail("b4", "rep@seller.io", ["kai@integrator.de"], "Brandtner Hall 3: installation slots", 30,
+                                 deal_result("Integrator GmbH", "integrator.de", "kai@integrator.de"))])
+    match_workspace(engine, ws, index=None, embedder=None)
+    assert deal_of(engine, ws, "b4") == brandtner

@@ -30,7 +30,9 @@ def event_confidence(view: MessageView) -> tuple[float, str]:
     text = view.classifier_text
     if not parties.has_external:
         return 0.03, "no attendee outside the workspace"
-    if _NOT_DEAL.search(view.subject):
+    personal = _NOT_DEAL.search(view.subject)
+    if personal and not any(personal.group(0).lower() in domain for domain in parties.external_domains):
+        # ("Hotel" in "Call Fr. Faller - Hotel Schwarzwaldblick" names the customer, not a trip.)
         return 0.1, "an internal, personal or public event by its title"
     if view.participant_count >= 15 or len(parties.external_domains) >= 4:
         return 0.15, "many outside organisations: a public event"

@@ -9,6 +9,7 @@ runs for messages with no stronger evidence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,8 @@ class DealProfile:
     contact_email: str | None = None
     contacts: set[str] = field(default_factory=set)  # every external address seen on the deal
     domains: set[str] = field(default_factory=set)
+    domain_messages: Counter[str] = field(default_factory=Counter)  # linked messages each outside domain took part in
+    domain_since: dict[str, datetime] = field(default_factory=dict)  # when each outside domain first took part
     departments: set[str] = field(default_factory=set)
     opened_at: datetime | None = None
     closed_at: datetime | None = None
@@ -112,6 +115,11 @@ class DealIndex:
                 continue  # docusign.net writes for every customer: it is nobody's contact
             profile.contacts.add(email)
             self.by_contact.setdefault(email, set()).add(deal_id)
+        profile.domain_messages.update(set(facts.external_domains))
+        at = as_utc(facts.occurred_at)
+        for domain in facts.external_domains:
+            if at is not None and (domain not in profile.domain_since or at < profile.domain_since[domain]):
+                profile.domain_since[domain] = at
         for domain in facts.external_domains:
             profile.domains.add(domain)
             self.by_domain.setdefault(domain, set()).add(deal_id)
@@ -138,6 +146,9 @@ class DealIndex:
         if loser and winner:
             winner.contacts |= loser.contacts
             winner.domains |= loser.domains
+            winner.domain_messages += loser.domain_messages
+            for domain, at in loser.domain_since.items():
+                winner.domain_since[domain] = min(at, winner.domain_since.get(domain, at))
             winner.messages += loser.messages
             winner.signal_messages += loser.signal_messages
 

@@ -77,8 +77,13 @@ def duplicate_reasons(a: DealProfile, b: DealProfile, revival_gap: timedelta = t
     if not reasons:
         return []
     other_domains = a.domain and b.domain and a.domain != b.domain
-    if other_domains and not (a.contacts & b.contacts) and company_similarity(a.company_key, b.company_key) < 100:
+    similarity = company_similarity(a.company_key, b.company_key)
+    if other_domains and not (a.contacts & b.contacts) and similarity < 100:
         return []  # similar names on different domains: two companies until a shared person says otherwise
+    if other_domains and similarity < 90:
+        # Two companies by name and domain: a person on both deals is a third party (an integrator, a
+        # reference customer, a consultant), not proof that they are one.
+        return []
     return reasons
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
+from vectoros_pipelines.extraction.domains import is_free_mail, registrable_domain
 from vectoros_pipelines.extraction.platform_notices import NOTICE_REASON
 from vectoros_pipelines.extraction.result import STAGES
 from vectoros_pipelines.matching.companies import company_similarity
@@ -30,6 +31,9 @@ CC_CONTACT = 0.65  # a deal's contact only copied on the message: a colleague's 
 CONTACT_OTHER_PRODUCT = 0.6
 DOMAIN = 0.6
 DOMAIN_NEW_PERSON = 0.45  # a stranger from a customer's company, on a new thread, copying nobody we know
+OPENING = timedelta(days=2)  # a deal's opening exchange: whoever took part then is a party to it
+THIRD_PARTY = 0.45  # someone from another company seen on a deal (an integrator, a reference customer) writing fresh
+THIRD_PARTY_NAMING = 0.8  # the same, naming that deal's customer in the subject: outweighs the deals they run themselves
 COMPANY_EXACT = 0.6
 COMPANY_FUZZY = 0.55
 SEMANTIC = 0.55
@@ -126,6 +130,27 @@ def primary_contact(facts: MessageFacts) -> str | None:
     return facts.external_emails[0] if facts.external_emails else None
 
 
+def _third_party(email: str, facts: MessageFacts, deal: DealProfile) -> bool:
+    """The person works for another company than the deal's customer, was copied on one of its later
+    messages at most (like an integrator or a reference customer), and writes without the customer.
+
+    Whoever was on the deal's first message is a party to it: a consultant's introduction makes the
+    deal the introduced customer's, whoever wrote first.
+    """
+    host = registrable_domain(email.rsplit("@", 1)[-1]) if "@" in email else None
+    if not host or not deal.domain or is_free_mail(host) or host == deal.domain:
+        return False
+    since, opened = deal.domain_since.get(host), deal.opened_at
+    if since is not None and opened is not None and since - opened <= OPENING:
+        return False
+    return (deal.domain_messages[host] <= 1 and facts.company_domain != deal.domain
+            and deal.domain not in facts.external_domains)
+
+
+def _named_in_subject(facts: MessageFacts, index: DealIndex) -> set[int]:
+    return set(index.deals_named_in(facts.subject_key)) | set(index.deals_nicknamed_in(facts.subject))
+
+
 def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy) -> dict[int, Candidate]:
     """Every deal some evidence points at, scored; cheap dict lookups only."""
     found: dict[int, Candidate] = {}
@@ -149,14 +174,27 @@ def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy
     primary = primary_contact(facts)
     if primary:
         for deal_id in index.contact_deals([primary]):
-            add(deal_id, CONTACT, "contact")
-    for deal_id in index.contact_deals([e for e in facts.external_emails if e != primary]):
-        add(deal_id, CC_CONTACT, "cc contact")
+            if not _third_party(primary, facts, index.profiles[deal_id]):
+                add(deal_id, CONTACT, "contact")
+            elif deal_id in _named_in_subject(facts, index):
+                add(deal_id, THIRD_PARTY_NAMING, "third party naming the customer")
+            else:
+                # A partner, integrator or reference customer copied on one customer's deal also works
+                # with others: their fresh mail about another company is not this deal's by that alone.
+                add(deal_id, THIRD_PARTY, "third party")
+    for email in facts.external_emails:
+        if email == primary:
+            continue
+        for deal_id in index.contact_deals([email]):
+            if not _third_party(email, facts, index.profiles[deal_id]):
+                add(deal_id, CC_CONTACT, "cc contact")
     domains = list(facts.external_domains)
     if facts.company_domain:
         domains.append(facts.company_domain)
-    for deal_id in index.domain_deals(domains):
-        add(deal_id, DOMAIN, "domain")
+    for domain in domains:
+        for deal_id in index.domain_deals([domain]):
+            if not _third_party(f"@{domain}", facts, index.profiles[deal_id]):
+                add(deal_id, DOMAIN, "domain")
     if facts.is_internal:
         # Colleagues write "Acme – discount approval?": the subject names the customer, often by one word.
         for deal_id in index.deals_named_in(facts.subject_key):
