@@ -343,6 +343,16 @@ REAL_WORLD = [  # how people write outside the generator's templates
     ("Thanks for your time on the phone earlier - here is a short summary.", "qualified"),
     ("Vielen Dank für das nette Telefonat heute.", "qualified"),
     ("Looking forward to speaking with you on Tuesday.", None),
+    # Asking for a proposal is a need stated and price to be talked: qualified, not yet proposal.
+    ("Could you send us a proposal for 40 seats?", "qualified"),
+    ("We do not need a proposal yet.", None),
+    ("Thanks for the demo! Could you send a quote?", "demo"),
+    # A list under "Next steps:" or "Agenda:" is still to happen.
+    ("Thanks for your time yesterday.\n\nProposed next steps:\n- Demo of the reporting module (week of Oct 6)\n"
+     "- Pricing once we know the seat count", "qualified"),
+    ("Agenda:\n1. Intro\n2. Product demo\n3. Q&A", None),
+    ("Recap:\n- We showed the demo of the dispatch board\n- Your team liked the mobile app", "demo"),
+    ("Nächste Schritte:\n- Vorführung bei Ihnen vor Ort\n- Angebot", None),
     ("If the landlord needs something from us (structural statement, insurance, dismantling clause at lease end), "
      "I'm happy to prepare it.", None),
     ("Bitte schau, ob der KT 120 da noch reinpasst oder ob wir zu teuer werden.", None),

@@ -201,6 +201,28 @@ def _clause_before(text: str, start: int) -> str:
     return window[cut.end():] if cut else window
 
 
+# A list under "Next steps:" or "Agenda:" is what is still to happen, item by item.
+_PLAN_HEADING = re.compile(
+    r"(?:next steps?|action items?|to-?dos?|agenda|open points|proposed plan|plan from here|follow-?ups?|nächste schritte"
+    r"|weiteres vorgehen|vorgehen|agenda|tagesordnung|offene punkte|to do)\b[^\n]{0,30}:?\s*$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"\s*(?:[-*•–·]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
+
+
+def _listed_as_plan(text: str, start: int) -> bool:
+    """The mention sits in a bullet or numbered list whose heading says it is a plan ("Next steps:")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _LIST_ITEM.match(text, line_start):
+        return False
+    lines = text[max(0, line_start - 600):line_start].split("\n")[:-1]
+    for line in reversed(lines):
+        if not line.strip():
+            continue
+        if _LIST_ITEM.match(line):
+            continue
+        return bool(_PLAN_HEADING.search(line))
+    return False
+
+
 def _in_address(text: str, start: int, end: int) -> bool:
     """Part of a link or an address ("x.io/demo", "demo@acme.com"), not a word of the sentence."""
     return (start > 0 and text[start - 1] in "/.@") or (text[end:end + 1] in "/@_" or
@@ -211,6 +233,14 @@ def guessed_loss(text: str, start: int, end: int) -> bool:
     """A loss the writer only guesses at ("I'm guessing the timing isn't right"): a rep's break-up mail."""
     before = _clause_before(text, start)
     return bool(_GUESSED.search(before)) and not (_DENIED.search(before) or _QUESTION_TAIL.match(text[end:]))
+
+
+def asked_for(text: str, start: int, end: int) -> bool:
+    """A thing asked for or wanted ("could you send us a proposal?", "wir bitten um ein Angebot"), not denied."""
+    before = _clause_before(text, start)
+    if _NEGATION.search(before):
+        return False
+    return bool(_REQUEST.search(before) or _WANTED.search(before) or _QUESTION_TAIL.match(text[end:]))
 
 
 def counts(stage: str, text: str, start: int, end: int) -> bool:
@@ -247,7 +277,7 @@ def counts(stage: str, text: str, start: int, end: int) -> bool:
             return True  # a decision stated, even politely ("we'd like to move forward with your proposal")
         return not (_CONDITIONAL.search(before) or _REQUEST.search(before) or _DEADLINE_AFTER.match(after))
     if stage in _OPEN_GUARDED:
-        if _in_address(text, start, end):
+        if _in_address(text, start, end) or _listed_as_plan(text, start):
             return False
         if stage == "demo" and (_NOT_OUR_DEMO_AFTER.match(after) or _NOT_OUR_DEMO_BEFORE.search(before)):
             return False  # a demo video or link, or the customer walking us through their own setup

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vectoros_pipelines.extraction.stage_guards import counts, guessed_loss
+from vectoros_pipelines.extraction.stage_guards import asked_for, counts, guessed_loss
 
 # Who the other vendor is varies (a competitor's name, "another vendor"); what we must not read as a
 # loss is the customer choosing *us* or going ahead ("decided to go with you / ahead / the proposal").
@@ -414,7 +414,8 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[int, int, str]],
-            ours: tuple[str, ...] = (), guessed: list[StageHint] | None = None) -> StageHint | None:
+            ours: tuple[str, ...] = (), guessed: list[StageHint] | None = None,
+            asked: list[StageHint] | None = None) -> StageHint | None:
     plain, words = _GATES[stage]
     for start, end, lowered in lines:
         if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text, start, end))):
@@ -427,6 +428,8 @@ def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[i
                 return StageHint(stage, outcome, m.start(), m.end(), m.group(0))
             if stage == "closed_lost" and guessed is not None and not guessed and guessed_loss(text, m.start(), m.end()):
                 guessed.append(StageHint(stage, None, m.start(), m.end(), m.group(0)))
+            if stage == "proposal" and asked is not None and not asked and asked_for(text, m.start(), m.end()):
+                asked.append(StageHint("qualified", None, m.start(), m.end(), m.group(0)))
     return None
 
 
@@ -438,8 +441,12 @@ def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
     """
     lines = _lines(text)
     guessed: list[StageHint] = []
+    asked: list[StageHint] = []
     for stage, pattern in _COMPILED:
-        hint = _stated(stage, pattern, text, lines, ours, guessed)
+        if stage == "qualified" and asked:
+            # Asking for a proposal is a customer with a need, ready to talk price: qualified.
+            return asked[0]
+        hint = _stated(stage, pattern, text, lines, ours, guessed, asked)
         if hint is not None:
             return hint
         if stage == "closed_won" and guessed:
