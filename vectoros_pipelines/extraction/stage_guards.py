@@ -235,11 +235,15 @@ def guessed_loss(text: str, start: int, end: int) -> bool:
     return bool(_GUESSED.search(before)) and not (_DENIED.search(before) or _QUESTION_TAIL.match(text[end:]))
 
 
+_RETURN_SIGNED_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:unterschrieben|gegengezeichnet|signed|countersigned|zurück|back to us)\b",
+                                  re.IGNORECASE)
+
+
 def asked_for(text: str, start: int, end: int) -> bool:
     """A thing asked for or wanted ("could you send us a proposal?", "wir bitten um ein Angebot"), not denied."""
     before = _clause_before(text, start)
-    if _NEGATION.search(before):
-        return False
+    if _NEGATION.search(before) or _RETURN_SIGNED_AFTER.match(text[end:]):
+        return False  # "Bitte senden Sie uns das Angebot unterschrieben zurück": the offer exists
     return bool(_REQUEST.search(before) or _WANTED.search(before) or _QUESTION_TAIL.match(text[end:]))
 
 
