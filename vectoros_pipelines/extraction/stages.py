@@ -228,20 +228,7 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|verlängerung (?:ist )?(?:bestätigt|zugesagt)|(?:verlängern|erneuern) (?:wir )?(?:den|unseren|die) (?:service|wartungs|support|rahmen)?(?:vertrag|verträge|lizenzen)"
      r"|(?:die |ihre )?rechnung (?:bitte )?(?:an|z\. ?hd\.?) (?:unsere|die) (?:buchhaltung|kreditorenbuchhaltung|finanzabteilung)"
      r"|welcome on board|willkommen an bord|award letter|letter of award|notice of award|zuschlagsschreiben"
-     r"|(?:bid|tender|offer|proposal|submission|angebot)s? (?:was|has been|were|is|wurde) (?:successful|accepted|angenommen|erfolgreich)"
-     # Bought outright: "we've purchased 25 seats", "upgraded to the Business plan", "payment has been sent".
-     r"|\b(?:we|i|they)(?: have|'ve| just| now| finally| officially| already| went ahead and| gone ahead and)* "
-     r"(?:purchased|bought|ordered|subscribed to|signed up for|upgraded to|upgraded our|paid for|paid the (?:first |initial |deposit )?invoice)\b"
-     # (Not what they bought elsewhere or long ago: "we purchased a system from Acme in 2019".)
-     r"(?![^.!?\n]{0,50}\b(?:from (?!you\b|your\b|us\b)|years? ago|last year|in (?:19|20)\d\d|back in|previously|originally"
-     r"|at the time|a while)\b)"
-     r"|(?:payment|deposit|wire|bank transfer|down payment)(?: for (?:the |our )?[\w-]+)? (?:has been |was |is )(?:sent|made|paid|transferred|processed|wired|completed)\b"
-     r"|(?:anzahlung|zahlung|überweisung)\b[^.!?\n]{0,20}\b(?:ist |wurde )?(?:erfolgt|veranlasst|angewiesen|überwiesen|geleistet|getätigt)"
-     r"|(?:haben|habe|hat) (?:\w+ )?(?:gekauft|erworben|abonniert|bezahlt|überwiesen)\b"
-     # A customer's plain yes.
-     r"|\bsign us up\b|where do (?:i|we) sign\b|(?:we'?re|we are) ready to (?:get started|sign|order|buy|purchase)\b"
-     r"(?! (?:with|on) (?:a|an|the) (?:demo|call|pilot|trial|evaluation|discovery))"
-     r"|let'?s get (?:this|it) (?:started|going|rolling|signed|done)\b"),
+     r"|(?:bid|tender|offer|proposal|submission|angebot)s? (?:was|has been|were|is|wurde) (?:successful|accepted|angenommen|erfolgreich)"),
     ("negotiation",
      r"redline|red-line|(?:msa|contract|agreement|vertrag) (?:review|draft|terms|markup|comments)|legal (?:review|team|has|is)"
      r"|discount(?!er)|counter[- ]?offer|payment terms|negotiat|final (?:price|pricing|terms)|best and final|security questionnaire"
@@ -295,22 +282,43 @@ _STAGE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|bedarfsanalyse|anforderungen|budget (?:ist )?(?:freigegeben|vorhanden)|evaluierung"
      r"|go[- ]live (?:date|target|by|in)"
      r"|(?:need|want|looking) (?:this|it|something|a solution) (?:in place|live|running) (?:by|before)|must[- ]haves?"
-     r"|zeitplan|zeitrahmen|einführung (?:bis|zum|im)"
-     # A conversation held: whoever took a call with us is past a raw lead.
-     r"|(?:thanks?|thank you) (?:again |so much |very much )?for (?:the|your|our) (?:time|call|chat|conversation|quick call"
+     r"|zeitplan|zeitrahmen|einführung (?:bis|zum|im)"),
+    ("lead",
+     r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
+     r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
+)
+# Narrow phrasings with anchor words common in other mail ("payment", "thanks"): searched on their own, so
+# those words do not send every line through the long patterns above.
+_EXTRA_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # Bought outright ("we've purchased 25 seats", "upgraded to the Business plan", "payment has been sent")
+    # and a customer's plain yes.
+    ("closed_won",
+     r"\b(?:we|i|they)(?: have|'ve| just| now| finally| officially| already| went ahead and| gone ahead and)* "
+     r"(?:purchased|bought|ordered|subscribed to|signed up for|upgraded to|upgraded our|paid for|paid the (?:first |initial |deposit )?invoice)\b"
+     r"(?![^.!?\n]{0,50}\b(?:from (?!you\b|your\b|us\b)|years? ago|last year|in (?:19|20)\d\d|back in|previously|originally"
+     r"|at the time|a while)\b)"
+     r"|(?:payment|deposit|wire|bank transfer|down payment)(?: for (?:the |our )?[\w-]+)? (?:has been |was |is )(?:sent|made|paid|transferred|processed|wired|completed)\b"
+     r"|(?:anzahlung|zahlung|überweisung)\b[^.!?\n]{0,20}\b(?:ist |wurde )?(?:erfolgt|veranlasst|angewiesen|überwiesen|geleistet|getätigt)"
+     r"|(?:haben|habe|hat) (?:\w+ )?(?:gekauft|erworben|abonniert|bezahlt|überwiesen)\b"
+     r"|\bsign us up\b|where do (?:i|we) sign\b|(?:we'?re|we are) ready to (?:get started|sign|order|buy|purchase)\b"
+     r"(?! (?:with|on) (?:a|an|the) (?:demo|call|pilot|trial|evaluation|discovery))"
+     r"|let'?s get (?:this|it) (?:started|going|rolling|signed|done)\b",
+     ("purchased", "bought", "ordered", "subscribed", "signed up", "upgraded", "paid", "payment", "deposit", "wire",
+      "transfer", "zahlung", "überweis", "gekauft", "erworben", "abonniert", "bezahlt", "sign us", "do i sign",
+      "do we sign", "ready to", "let's get", "lets get")),
+    # A conversation held: whoever took a call with us is past a raw lead.
+    ("qualified",
+     r"(?:thanks?|thank you) (?:again |so much |very much )?for (?:the|your|our) (?:time|call|chat|conversation|quick call"
      r"|call earlier|meeting|great call|good call|discussion)\b"
      r"|(?:great|good|nice|lovely|a pleasure) (?:speaking|talking|chatting|meeting) (?:with|to) you"
      r"|as discussed (?:on the phone|on our call|earlier today|today|yesterday|in our call|on the call)"
      r"|(?:following|further to|after) (?:up on )?(?:our|the|today's|yesterday's) (?:call|conversation|chat|meeting|discussion)\b"
      r"|(?:wie|so wie) (?:heute |gestern |eben |vorhin )?(?:telefonisch|im gespräch|am telefon) besprochen"
      r"|(?:danke|vielen dank|herzlichen dank) für (?:das|unser|ihr|den) (?:nette[ns]? |angenehme[ns]? |gute[ns]? |informative[ns]? )?"
-     r"(?:telefonat|gespräch|termin|austausch)\b|bezugnehmend auf unser (?:telefonat|gespräch)|nach unserem (?:telefonat|gespräch)"),
-    ("lead",
-     r"interested in|inquiry|enquiry|learn more|reach(?:ing)? out|introduc|would like to know|request (?:for|a) (?:information|quote)"
-     r"|look(?:ing)? at (?:vendors|options|solutions)|anfrage|interesse an|interessiert|kennenlernen"),
+     r"(?:telefonat|gespräch|termin|austausch)\b|bezugnehmend auf unser (?:telefonat|gespräch)|nach unserem (?:telefonat|gespräch)",
+     ("thank", "speaking", "talking", "chatting", "meeting with", "meeting you", "as discussed", "following",
+      "further to", "after", "besprochen", "dank", "bezugnehmend", "nach unserem")),
 )
-_COMPILED = tuple((stage, re.compile(pattern, re.IGNORECASE | re.MULTILINE)) for stage, pattern in _STAGE_PATTERNS)
-_BY_STAGE = dict(_COMPILED)
 # Substrings one of which every match of a stage contains: a C-speed gate before the regex.
 # Plain anchors are substrings; those written r"\b…" are words ("po" is in "report", "net" in "internet").
 _ANCHORS: dict[str, tuple[str, ...]] = {
@@ -328,10 +336,10 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                     "pursu", "progress", "went with", "gone with", "signed with", "picked", "opted for", "budget", "funding",
                     "grant", "capex", "investment", "financing", "förder", "finanzierung", "investitionsantrag",
                     "in-house", "in house", "internally", "ourselves", "keep", "stay", "stick", "continue", "renew",
-                    "intern", "inhouse", "selbst", "revisit", "pick this", "pick it", "come back to", "hold off",
+                    r"\bintern\b", "inhouse", "selbst", "revisit", "pick this", "pick it", "come back to", "hold off",
                     "verschieb", "vertag", "schieben", "pass", "a no from", "decision", "choice", "vote", "other way",
                     "second", "successful", "gunsten", "vergeben", "wahl", "competitor", "competing", "rival", "renew",
-                    " lost", "lost ", " off", "dead", "can't", "cannot", "can not", "unable", "able to", "in a position",
+                    " lost", "lost ", r"\boff\b", "put off", "dead", "can't", "cannot", "can not", "unable", "able to", "in a position",
                     "projects", "initiatives", "investments", "purchases", "spend", "projekt", "grant", "funding", "budget",
                     "förderung", "come through", "antrag", "indefinitely", "unbestimmte", "route", "path", "moving ahead",
                     "chosen", "choose", "what we", "decided", "priority", "deprioriti", "plug", "incumbent", "voted",
@@ -356,9 +364,7 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
                    "a go", "a yes", "definite yes", "proceed", "annehmen", "zusammenzuarbeiten", "zu arbeiten", "zu starten",
                    "weiterzumachen", "starten mit", "kickoff", "kick-off", "renew", "sign-off", "signoff", "paperwork",
                    "contract's back", "contracts back", "po ", "officially", "agree", "'s back", " is back", "countersigned",
-                   "signed", "vergeben", "erteilt", "purchased", "bought", "ordered", "subscribed", "signed up", "upgraded",
-                   "activated", "paid", "payment", "deposit", "wire", "transfer", "zahlung", "überweis", "gekauft", "erworben",
-                   "abonniert", "bezahlt", "sign us", "do i sign", "do we sign", "ready to", "let's get", "lets get"),
+                   "signed", "vergeben", "erteilt"),
     "negotiation": ("redline", "red-line", "msa", "contract", "agreement", "vertrag", "legal", "procurement", "discount",
                     "counter", "payment terms", "negotiat", "final", "security questionnaire", "budget", "better",
                     "lower", "expensive", "too high", "meet ", "sharpen", "rabatt", "nachlass", "konditionen", "verhandl",
@@ -374,18 +380,31 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
              "sandbox", "evaluation", "testzug", "testlizenz", "testinstallation", "pilot", "erprobung"),
     "qualified": ("discovery call", "requirements", "use case", "budget", "decision maker", "timeline", "evaluation",
                   "shortlist", "current", "existing", "scope:", "bedarfsanalyse", "anforderungen", "evaluierung", "go-live",
-                  "go live", "need", "want", "looking", "must", "zeitplan", "zeitrahmen", "einführung", "thank", "speaking",
-                  "talking", "chatting", "meeting with", "meeting you", "as discussed", "following", "further to", "after",
-                  "besprochen", "telefonat", "gespräch", "termin", "austausch"),
+                  "go live", "need", "want", "looking", "must", "zeitplan", "zeitrahmen", "einführung"),
     "lead": ("interested in", "inquiry", "enquiry", "learn more", "reach", "introduc", "would like to know", "request",
              "look", "anfrage", "interesse an", "interessiert", "kennenlernen"),
 }
-_GATES: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None]] = {
-    stage: (tuple(a for a in anchors if not a.startswith("\\b")),
-            re.compile("|".join(a for a in anchors if a.startswith("\\b")), re.IGNORECASE)
-            if any(a.startswith("\\b") for a in anchors) else None)
-    for stage, anchors in _ANCHORS.items()
-}
+Gate = tuple[tuple[str, ...], re.Pattern[str] | None]
+
+
+def _gate(anchors: tuple[str, ...]) -> Gate:
+    words = [a for a in anchors if a.startswith("\\b")]
+    return (tuple(a for a in anchors if not a.startswith("\\b")),
+            re.compile("|".join(words), re.IGNORECASE) if words else None)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+
+
+# Per stage, most advanced first: its patterns, each with the gate its lines must pass.
+_COMPILED: tuple[tuple[str, tuple[tuple[re.Pattern[str], Gate], ...]], ...] = tuple(
+    (stage, ((_compile(pattern), _gate(_ANCHORS[stage])),
+             *((_compile(extra), _gate(anchors)) for name, extra, anchors in _EXTRA_PATTERNS if name == stage)))
+    for stage, pattern in _STAGE_PATTERNS
+)
+_BY_STAGE = dict(_COMPILED)
+
 
 @dataclass(frozen=True, slots=True)
 class StageHint:
@@ -413,10 +432,19 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0).lower()) for m in _LINE.finditer(text)]
 
 
-def _stated(stage: str, pattern: re.Pattern[str], text: str, lines: list[tuple[int, int, str]],
-            ours: tuple[str, ...] = (), guessed: list[StageHint] | None = None,
+def _stated(stage: str, patterns: tuple[tuple[re.Pattern[str], Gate], ...], text: str,
+            lines: list[tuple[int, int, str]], ours: tuple[str, ...] = (), guessed: list[StageHint] | None = None,
             asked: list[StageHint] | None = None) -> StageHint | None:
-    plain, words = _GATES[stage]
+    for pattern, (plain, words) in patterns:
+        hint = _first_stated(stage, pattern, plain, words, text, lines, ours, guessed, asked)
+        if hint is not None:
+            return hint
+    return None
+
+
+def _first_stated(stage: str, pattern: re.Pattern[str], plain: tuple[str, ...], words: re.Pattern[str] | None, text: str,
+                  lines: list[tuple[int, int, str]], ours: tuple[str, ...], guessed: list[StageHint] | None,
+                  asked: list[StageHint] | None) -> StageHint | None:
     for start, end, lowered in lines:
         if not (any(anchor in lowered for anchor in plain) or (words is not None and words.search(text, start, end))):
             continue
@@ -442,11 +470,11 @@ def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
     lines = _lines(text)
     guessed: list[StageHint] = []
     asked: list[StageHint] = []
-    for stage, pattern in _COMPILED:
+    for stage, patterns in _COMPILED:
         if stage == "qualified" and asked:
             # Asking for a proposal is a customer with a need, ready to talk price: qualified.
             return asked[0]
-        hint = _stated(stage, pattern, text, lines, ours, guessed, asked)
+        hint = _stated(stage, patterns, text, lines, ours, guessed, asked)
         if hint is not None:
             return hint
         if stage == "closed_won" and guessed:
@@ -458,5 +486,5 @@ def stage_hint(text: str, ours: tuple[str, ...] = ()) -> StageHint | None:
 
 def stage_statement(text: str, stage: str) -> StageHint | None:
     """Where the text states that the deal is at `stage` (the first such mention), or None."""
-    pattern = _BY_STAGE.get(stage)
-    return _stated(stage, pattern, text, _lines(text)) if pattern is not None else None
+    patterns = _BY_STAGE.get(stage)
+    return _stated(stage, patterns, text, _lines(text)) if patterns is not None else None
