@@ -293,18 +293,22 @@ _EXTRA_PATTERNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     # Bought outright ("we've purchased 25 seats", "upgraded to the Business plan", "payment has been sent")
     # and a customer's plain yes.
     ("closed_won",
-     r"\b(?:we|i|they)(?: have|'ve| just| now| finally| officially| already| went ahead and| gone ahead and)* "
+     # ("We", the buying organisation, and what a vendor sells: "I bought a house", "they bought Nymex" are not ours.)
+     r"\bwe(?: have|'ve| just| now| finally| officially| already| went ahead and| gone ahead and)* "
      r"(?:purchased|bought|ordered|subscribed to|signed up for|upgraded to|upgraded our|paid for|paid the (?:first |initial |deposit )?invoice)\b"
+     r"(?=[^.!?\n]{0,40}\b(?:seats?|licen[cs]es?|users?|units?|subscriptions?|plans?|packages?|tiers?|editions?|modules?|machines?"
+     r"|systems?|robots?|invoice|from you|through you|with you|your)\b)"
      r"(?![^.!?\n]{0,50}\b(?:from (?!you\b|your\b|us\b)|years? ago|last year|in (?:19|20)\d\d|back in|previously|originally"
      r"|at the time|a while)\b)"
-     r"|(?:payment|deposit|wire|bank transfer|down payment)(?: for (?:the |our )?[\w-]+)? (?:has been |was |is )(?:sent|made|paid|transferred|processed|wired|completed)\b"
+     r"|(?:deposit|down payment|first payment|initial payment|advance payment)(?: for (?:the |our )?[\w-]+)? (?:has been |was |is )"
+     r"(?:sent|made|paid|transferred|processed|wired|completed)\b"
      r"|(?:anzahlung|zahlung|überweisung)\b[^.!?\n]{0,20}\b(?:ist |wurde )?(?:erfolgt|veranlasst|angewiesen|überwiesen|geleistet|getätigt)"
-     r"|(?:haben|habe|hat) (?:\w+ )?(?:gekauft|erworben|abonniert|bezahlt|überwiesen)\b"
+     r"|wir haben (?:\w+ )?(?:gekauft|erworben|abonniert)\b"
      r"|\bsign us up\b|where do (?:i|we) sign\b|(?:we'?re|we are) ready to (?:get started|sign|order|buy|purchase)\b"
      r"(?! (?:with|on) (?:a|an|the) (?:demo|call|pilot|trial|evaluation|discovery))"
      r"|let'?s get (?:this|it) (?:started|going|rolling|signed|done)\b",
-     ("purchased", "bought", "ordered", "subscribed", "signed up", "upgraded", "paid", "payment", "deposit", "wire",
-      "transfer", "zahlung", "überweis", "gekauft", "erworben", "abonniert", "bezahlt", "sign us", "do i sign",
+     ("purchased", "bought", "ordered", "subscribed", "signed up", "upgraded", "paid", "payment", "deposit",
+      "zahlung", "überweis", "gekauft", "erworben", "abonniert", "sign us", "do i sign",
       "do we sign", "ready to", "let's get", "lets get")),
     # A conversation held: whoever took a call with us is past a raw lead.
     ("qualified",
