@@ -138,7 +138,11 @@ def _third_party(email: str, facts: MessageFacts, deal: DealProfile) -> bool:
     deal the introduced customer's, whoever wrote first.
     """
     host = registrable_domain(email.rsplit("@", 1)[-1]) if "@" in email else None
-    if not host or not deal.domain or is_free_mail(host) or host == deal.domain:
+    return host is not None and _third_party_domain(host, facts, deal)
+
+
+def _third_party_domain(host: str, facts: MessageFacts, deal: DealProfile) -> bool:
+    if not deal.domain or is_free_mail(host) or host == deal.domain:
         return False
     since, opened = deal.domain_since.get(host), deal.opened_at
     if since is not None and opened is not None and since - opened <= OPENING:
@@ -193,7 +197,7 @@ def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy
         domains.append(facts.company_domain)
     for domain in domains:
         for deal_id in index.domain_deals([domain]):
-            if not _third_party(f"@{domain}", facts, index.profiles[deal_id]):
+            if not _third_party_domain(domain, facts, index.profiles[deal_id]):
                 add(deal_id, DOMAIN, "domain")
     if facts.is_internal:
         # Colleagues write "Acme – discount approval?": the subject names the customer, often by one word.
