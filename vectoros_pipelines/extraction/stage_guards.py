@@ -141,7 +141,8 @@ _CONSUMED_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:prüfen|besprechen|durchgehen
 _DEFINITE = re.compile(r"\b(?:ihr|ihre|ihren|das|dieses?|unser\w*|the|your)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # Only a real condition undoes a decision: "we'd like to move forward with your proposal" is a yes,
 # "if the board approves, we'll go ahead with your offer" is not yet; nor is "falls/wenn …".
-_IF = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,60}$", re.IGNORECASE)
+_IF_WORDS = r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b"
+_IF = re.compile(_IF_WORDS + r"[^.!?\n]{0,60}$", re.IGNORECASE)
 # Reporting verbs carry no doubt: "I can confirm we have signed", "happy to let you know we've chosen you".
 _REPORTING = re.compile(
     r"\b(?:can|could|would like to|want(?:ed)? to|happy to|glad to|pleased to|delighted to)\s+(?:confirm|let you know|inform you"
@@ -179,7 +180,7 @@ _MEETING_CALLED_OFF = re.compile(
 _GUESSED = re.compile(
     r"\b(?:guess|guessing|suspect|imagine|presume|assume|assuming|wonder|wondering|perhaps|maybe|possibly|probably|either"
     r"|vermute|vermutlich|nehme an|vielleicht|wahrscheinlich|entweder)\b[^.!?\n]{0,60}$", re.IGNORECASE)
-_IF_CLAUSE = re.compile(r"\b(?:if|unless|in case|whether|provided|assuming|wenn|falls|sofern|ob)\b[^.!?\n]{0,110}$", re.IGNORECASE)
+_IF_CLAUSE = re.compile(_IF_WORDS + r"[^.!?\n]{0,110}$", re.IGNORECASE)  # the same, over a long clause
 _DEAL_PAPER = re.compile(r"\b(?:msa|sow|order form|contract|agreement|vertrag|rahmenvertrag|pric\w*|preis\w*|rabatt|discount"
                          r"|angebot|proposal|quote)\b", re.IGNORECASE)
 _PRICE_TALK = re.compile(r"discount|rabatt|nachlass|pric|preis|better|lower|halfway|middle|teuer|expensive|budget|konditionen",

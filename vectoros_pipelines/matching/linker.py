@@ -177,10 +177,13 @@ def gather_candidates(facts: MessageFacts, index: DealIndex, policy: MatchPolicy
                 add(entry.deal_id, SUBJECT_INTERNAL, "subject (internal)")
     primary = primary_contact(facts)
     if primary:
+        named: set[int] | None = None  # deals the subject names, looked up only when a third party needs it
         for deal_id in index.contact_deals([primary]):
             if not _third_party(primary, facts, index.profiles[deal_id]):
                 add(deal_id, CONTACT, "contact")
-            elif deal_id in _named_in_subject(facts, index):
+                continue
+            named = _named_in_subject(facts, index) if named is None else named
+            if deal_id in named:
                 add(deal_id, THIRD_PARTY_NAMING, "third party naming the customer")
             else:
                 # A partner, integrator or reference customer copied on one customer's deal also works
